@@ -1,0 +1,31 @@
+package dev.eventloop.chapter04;
+
+import java.io.IOException;
+
+/**
+ * Both sides in one program: starts the server on a free port, runs the client's three
+ * requests against it, prints what each side says, and exits.
+ */
+public final class Demo {
+    private Demo() {
+    }
+
+    /** Runs the demo; exits with status 0 when every reply came back. */
+    public static void main(String[] args) throws Exception {
+        try (Server server = Server.open(Options.DEFAULT_HOST, 0, false, line -> System.out.println("[server] " + line))) {
+            Thread serverThread = new Thread(server::serve, "server");
+            serverThread.start();
+            System.out.println("[server] listening on " + Options.DEFAULT_HOST + ":" + server.port());
+            try (Client client = Client.connect(Options.DEFAULT_HOST, server.port())) {
+                for (String text : new String[] {"hello1", "hello2", "hello3"}) {
+                    System.out.println("[client] server says: " + client.query(text));
+                }
+            }
+            server.close();
+            serverThread.join();
+        } catch (IOException e) {
+            System.err.println("demo failed: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.eventloop.chapter04;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+/**
+ * The book's chapter 4 server: a blocking echo server that serves <b>one client at a time</b>.
+ *
+ * <p>For each client it runs {@link #oneRequest} until the client goes away: read a 4-byte
+ * little-endian length, read that many bytes, log {@code client says: ...}, and send the same
+ * bytes back in a message of the same shape (see {@link Protocol}).
+ *
+ * <p>Every call here blocks: {@code accept} until a client connects, {@code read} until bytes
+ * arrive. While this thread waits for one client's next request, a second client's connection
+ * sits in the kernel's accept queue and nobody answers it. That is the limitation chapter 5
+ * starts from.
+ *
+ * <p>Bad input never stops the server; it closes that one connection with a logged reason:
+ * <ul>
+ *   <li>{@code EOF}: the client closed between messages (a normal goodbye);
+ *   <li>{@code unexpected EOF}: the client closed in the middle of a message;
+ *   <li>{@code too long}: the header announced more than {@link Protocol#K_MAX_MSG} bytes;
+ *   <li>{@code IO error: ...}: a reset or any other socket error.
+ * </ul>
+ * Then the server accepts the next client.
+ */
+public final class Server implements Closeable {
+    private final ServerSocket listener;
+    private final boolean quiet;
+    private final Consumer<String> log;
+    /** The client being served, so that {@link #close()} can end a blocked read. */
+    private volatile Socket current;
+
+    private Server(ServerSocket listener, boolean quiet, Consumer<String> log) {
+        this.listener = listener;
+        this.quiet = quiet;
+        this.log = log;
+    }
+
+    /**
+     * Binds a listening socket (the book's {@code socket}, {@code bind}, {@code listen}).
+     *
+     * @param port the port, or 0 for any free one (see {@link #port()})
+     * @param quiet leave out the per-request {@code client says:} line
+     * @param log where log lines go
+     */
+    public static Server open(String host, int port, boolean quiet, Consumer<String> log)
+            throws IOException {
+        ServerSocket listener = new ServerSocket();
+        // SO_REUSEADDR: restarting the server must not fail while old connections linger in TIME_WAIT.
+        listener.setReuseAddress(true);
+        listener.bind(new InetSocketAddress(host, port));
+        return new Server(listener, quiet, log);
+    }
+
+    /** The port the server listens on (the one the OS picked, if it was opened with port 0). */
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    /** Accepts and serves clients, one after the other, until {@link #close()} is called. */
+    public void serve() {
+        while (!listener.isClosed()) {
+            Socket conn;
+            try {
+                conn = listener.accept();
+            } catch (IOException e) {
+                if (!listener.isClosed()) {
+                    log.accept("accept() error: " + e.getMessage());
+                }
+                continue;
+            }
+            handleClient(conn);
+        }
+    }
+
+    /** Runs {@link #oneRequest} until the client leaves, then closes the connection. */
+    private void handleClient(Socket conn) {
+        current = conn;
+        try (conn) {
+            InputStream in = conn.getInputStream();
+            OutputStream out = conn.getOutputStream();
+            while (oneRequest(in, out)) {
+                // one request per iteration; only one client at a time
+            }
+        } catch (IOException e) {
+            if (!listener.isClosed()) {
+                log.accept("IO error: " + e.getMessage());
+            }
+        } finally {
+            current = null;
+        }
+    }
+
+    /**
+     * Handles one request: the book's {@code one_request}.
+     *
+     * @return {@code true} to go on with this client, {@code false} to close the connection
+     */
+    boolean oneRequest(InputStream in, OutputStream out) throws IOException {
+        // 4 bytes header
+        byte[] header = new byte[Protocol.HEADER_SIZE];
+        int got = Protocol.readFull(in, header, Protocol.HEADER_SIZE);
+        if (got == 0) {
+            log.accept("EOF"); // the client closed between two messages: a clean goodbye
+            return false;
+        }
+        if (got < Protocol.HEADER_SIZE) {
+            log.accept("unexpected EOF");
+            return false;
+        }
+        long len = Protocol.decodeLength(header); // unsigned: ff ff ff ff is 4294967295, not -1
+        if (len > Protocol.K_MAX_MSG) {
+            log.accept("too long");
+            return false;
+        }
+        // request body
+        byte[] payload = new byte[(int) len];
+        if (Protocol.readFull(in, payload, payload.length) < payload.length) {
+            log.accept("unexpected EOF");
+            return false;
+        }
+        if (!quiet) {
+            log.accept("client says: " + new String(payload, StandardCharsets.UTF_8));
+        }
+        // reply using the same protocol: echo the payload
+        Protocol.writeAll(out, Protocol.encode(payload));
+        return true;
+    }
+
+    /** Stops the server: closes the listener and the client being served; {@link #serve()} returns. */
+    @Override
+    public void close() throws IOException {
+        listener.close();
+        Socket conn = current;
+        if (conn != null) {
+            conn.close();
+        }
+    }
+
+    /**
+     * Runs the server: {@code --port N} (default 1234), {@code --host H} (default 127.0.0.1),
+     * {@code --quiet}. Stop it with Ctrl-C.
+     */
+    public static void main(String[] args) throws IOException {
+        Options options = Options.parse(args);
+        Server server = open(options.host(), options.port(), options.quiet(), System.out::println);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (IOException e) {
+                // exiting anyway
+            }
+        }));
+        System.out.println("listening on " + options.host() + ":" + server.port());
+        server.serve();
+    }
+}
