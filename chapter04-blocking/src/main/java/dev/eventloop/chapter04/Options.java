@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param host the address to bind or connect to (default 127.0.0.1)
  * @param port the TCP port (default 1234, as in the book; 0 lets the server pick a free one)
- * @param quiet whether the server leaves out its per-request log line
+ * @param quiet whether the server leaves out its per-request log line (and the clean {@code EOF})
  * @param rest the arguments that are not options, in order
  */
 public record Options(String host, int port, boolean quiet, List<String> rest) {

@@ -48,7 +48,7 @@ public final class Server implements Closeable {
      * Binds a listening socket (the book's {@code socket}, {@code bind}, {@code listen}).
      *
      * @param port the port, or 0 for any free one (see {@link #port()})
-     * @param quiet leave out the per-request {@code client says:} line
+     * @param quiet leave out the per-request {@code client says:} line and the clean {@code EOF}
      * @param log where log lines go
      */
     public static Server open(String host, int port, boolean quiet, Consumer<String> log)
@@ -109,7 +109,9 @@ public final class Server implements Closeable {
         byte[] header = new byte[Protocol.HEADER_SIZE];
         int got = Protocol.readFull(in, header, Protocol.HEADER_SIZE);
         if (got == 0) {
-            log.accept("EOF"); // the client closed between two messages: a clean goodbye
+            if (!quiet) {
+                log.accept("EOF"); // the client closed between two messages: a clean goodbye
+            }
             return false;
         }
         if (got < Protocol.HEADER_SIZE) {

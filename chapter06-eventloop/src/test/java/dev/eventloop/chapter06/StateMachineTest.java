@@ -1,0 +1,150 @@
+package dev.eventloop.chapter06;
+
+import static dev.eventloop.chapter06.Conn.State.STATE_END;
+import static dev.eventloop.chapter06.Conn.State.STATE_REQ;
+import static dev.eventloop.chapter06.Conn.State.STATE_RES;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The per-connection state machine, driven step by step on a {@link ScriptedChannel}: each call
+ * to {@code connectionIo} is what the loop does when {@code poll} reports the connection ready.
+ */
+class StateMachineTest {
+    private final Queue<String> log = new ConcurrentLinkedQueue<>();
+    private Server server;
+    private ScriptedChannel channel;
+    private Conn conn;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        server = Server.open(Options.parse("--port", "0"), log::add);
+        channel = new ScriptedChannel();
+        conn = new Conn(channel, 1);
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+    }
+
+    @Test
+    void answersBufferedRequestsAfterAPartialFlushWithoutNewInput() {
+        byte[] three = Wire.frames(bytes("one"), bytes("two"), bytes("three"));
+        channel.arrive(three).allowWrites(5); // the send buffer fills in the middle of response 1
+
+        server.connectionIo(conn); // POLLIN: reads all three requests, cannot finish response 1
+        assertThat(conn.state).isEqualTo(STATE_RES);
+        assertThat(channel.written()).hasSize(5);
+
+        channel.allowWrites(Long.MAX_VALUE); // the client reads; nothing more will arrive
+        server.connectionIo(conn); // POLLOUT
+
+        // The book's first version stops here after response 1, waiting for POLLIN that never comes.
+        assertThat(channel.written()).as("all three responses, in order").isEqualTo(three);
+        assertThat(conn.state).isEqualTo(STATE_REQ);
+        assertThat(conn.rbufSize).isZero();
+    }
+
+    @Test
+    void parsesARequestThatArrivesOneByteAtATime() {
+        byte[] frame = Protocol.encode(bytes("dribble"));
+        for (byte b : frame) {
+            channel.arrive(new byte[] {b});
+        }
+
+        server.connectionIo(conn);
+
+        assertThat(channel.written()).isEqualTo(frame);
+        assertThat(server.stats().reads()).as("one read per byte, then one that finds nothing")
+                .isEqualTo(frame.length + 1);
+    }
+
+    @Test
+    void aMaximumMessageFillsTheReadBufferExactlyAndIsAnswered() {
+        byte[] frame = Protocol.encode(new byte[Protocol.K_MAX_MSG]);
+        assertThat(frame).hasSize(conn.rbuf.capacity());
+        channel.arrive(frame);
+
+        server.connectionIo(conn);
+
+        assertThat(channel.written()).isEqualTo(frame);
+        assertThat(conn.state).isEqualTo(STATE_REQ);
+    }
+
+    @Test
+    void answersEachPipelinedRequestWithItsOwnWriteAndMovesTheRestForwardEachTime() {
+        byte[][] payloads = new byte[100][];
+        for (int i = 0; i < payloads.length; i++) {
+            payloads[i] = bytes(String.format("req-%06d", i)); // 10 bytes each
+        }
+        byte[] all = Wire.frames(payloads);
+        channel.arrive(all);
+
+        server.connectionIo(conn);
+
+        assertThat(channel.written()).isEqualTo(all);
+        Stats stats = server.stats();
+        // The costs exercises 2 and 3 remove: a write per response, a memmove per request.
+        assertThat(stats.writes()).isEqualTo(100);
+        assertThat(stats.compactions()).isEqualTo(99);
+        assertThat(stats.bytesMoved()).isEqualTo(14L * (99 * 100 / 2));
+    }
+
+    @Test
+    void rejectsALengthOneOverTheLimit() {
+        channel.arrive(new byte[] {0x01, 0x10, 0x00, 0x00});
+
+        server.connectionIo(conn);
+
+        assertThat(conn.state).isEqualTo(STATE_END);
+        assertThat(log).contains("too long");
+        assertThat(channel.written()).isEmpty();
+    }
+
+    @Test
+    void rejectsAllOnesAsTooLongRatherThanNegative() {
+        channel.arrive(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 'x'});
+
+        server.connectionIo(conn);
+
+        assertThat(conn.state).isEqualTo(STATE_END);
+        assertThat(log).contains("too long");
+    }
+
+    @Test
+    void eofBetweenMessagesIsACleanClose() {
+        channel.arrive(Protocol.encode(bytes("bye"))).endOfStream();
+
+        server.connectionIo(conn);
+
+        assertThat(channel.written()).isEqualTo(Protocol.encode(bytes("bye")));
+        assertThat(conn.state).isEqualTo(STATE_END);
+        assertThat(log).contains("EOF").doesNotContain("unexpected EOF");
+    }
+
+    @Test
+    void eofInsideTheHeaderOrTheBodyIsUnexpected() {
+        channel.arrive(new byte[] {0x05, 0x00}).endOfStream();
+        server.connectionIo(conn);
+        assertThat(conn.state).isEqualTo(STATE_END);
+
+        ScriptedChannel body = new ScriptedChannel().arrive(new byte[] {0x05, 0, 0, 0, 'a', 'b'}).endOfStream();
+        Conn second = new Conn(body, 2);
+        server.connectionIo(second);
+        assertThat(second.state).isEqualTo(STATE_END);
+
+        assertThat(log).containsExactly("unexpected EOF", "unexpected EOF");
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
