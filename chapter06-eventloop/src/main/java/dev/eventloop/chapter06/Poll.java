@@ -119,8 +119,9 @@ public final class Poll implements Closeable {
         } else {
             selector.select(timeoutMillis);
         }
-        // the caller scans the whole list for revents, as poll(2)'s caller must
-        stats.polled(fds.size(), selector.keys().size());
+        // every entry was declared again, and the caller scans them all for revents
+        stats.interestDeclared(fds.size());
+        stats.waited(fds.size(), selector.keys().size());
 
         int ready = 0;
         for (SelectionKey key : selector.selectedKeys()) {

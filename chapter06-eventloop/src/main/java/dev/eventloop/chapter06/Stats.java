@@ -19,6 +19,7 @@ public final class Stats {
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong bytesWritten = new AtomicLong();
     private final AtomicLong writesBlocked = new AtomicLong();
+    private final AtomicLong peakBytesHeld = new AtomicLong();
     private final AtomicLong compactions = new AtomicLong();
     private final AtomicLong bytesMoved = new AtomicLong();
     private final AtomicLong waits = new AtomicLong();
@@ -34,7 +35,8 @@ public final class Stats {
         reads.incrementAndGet();
         int n = channel.read(buf);
         if (n > 0) {
-            bytesRead.addAndGet(n);
+            long held = bytesRead.addAndGet(n) - bytesWritten.get();
+            peakBytesHeld.accumulateAndGet(held, Math::max);
         }
         return n;
     }
@@ -56,13 +58,17 @@ public final class Stats {
         bytesMoved.addAndGet(bytes);
     }
 
+    /** Records {@code count} interest declarations handed to the kernel. */
+    void interestDeclared(int count) {
+        interestUpdates.addAndGet(count);
+    }
+
     /**
-     * Records one wait for readiness that handed {@code entries} interest declarations to the
-     * kernel and left {@code keys} channels registered.
+     * Records one wait for readiness after which the loop examined {@code entries} entries, with
+     * {@code keys} channels left registered.
      */
-    void polled(int entries, int keys) {
+    void waited(int entries, int keys) {
         waits.incrementAndGet();
-        interestUpdates.addAndGet(entries);
         entriesExamined.addAndGet(entries);
         registeredKeys.set(keys);
     }
@@ -106,6 +112,14 @@ public final class Stats {
     /** Calls to {@code write} that took nothing: the socket's send buffer was full (EAGAIN). */
     public long writesBlocked() {
         return writesBlocked.get();
+    }
+
+    /**
+     * The most bytes the server ever held at once: read from clients but not yet written back.
+     * An echo server with fixed buffers can never hold more than those buffers.
+     */
+    public long peakBytesHeld() {
+        return peakBytesHeld.get();
     }
 
     /** Times the read buffer was compacted (the book's {@code memmove}). */
