@@ -1,0 +1,539 @@
+package dev.eventloop.exercises;
+
+import static dev.eventloop.exercises.Conn.State.STATE_END;
+import static dev.eventloop.exercises.Conn.State.STATE_REQ;
+import static dev.eventloop.exercises.Conn.State.STATE_RES;
+import static dev.eventloop.exercises.Epoll.EPOLLIN;
+import static dev.eventloop.exercises.Epoll.EPOLL_CTL_ADD;
+import static dev.eventloop.exercises.Epoll.EPOLL_CTL_MOD;
+import static dev.eventloop.exercises.Poll.POLLERR;
+import static dev.eventloop.exercises.Poll.POLLIN;
+import static dev.eventloop.exercises.Poll.POLLOUT;
+
+import dev.eventloop.exercises.Epoll.Event;
+import dev.eventloop.exercises.Poll.PollFd;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+
+/**
+ * The chapter 6 server, ready to be improved: one thread, nonblocking sockets, and an event loop
+ * driving a small state machine per connection.
+ *
+ * <p><b>The exercises.</b> Three marked regions, {@code EXERCISE 1 (epoll)},
+ * {@code EXERCISE 2 (deferred-memmove)} and {@code EXERCISE 3 (batched-writes)}, hold the code
+ * each exercise replaces; everything outside them is given. As shipped, they behave exactly like
+ * chapter 6. The tests tagged with each exercise fail until it is done; {@code docs/exercises/}
+ * says what to do. All IO goes through {@link Stats}, {@link Poll} and {@link Epoll}, which count
+ * what the tests check.
+ *
+ * <pre>
+ *                 accept
+ *                   |
+ *                   v
+ *   +-------- STATE_REQ  &lt;---------------------------+
+ *   |     (wait POLLIN, read,                         | response fully sent
+ *   |      parse requests)   -- a whole request --&gt;  STATE_RES
+ *   |                                            (wait POLLOUT, write;
+ *   |  EOF, read error,                           no reading meanwhile)
+ *   |  too long                                       |
+ *   |                                                 | write error
+ *   +-----------------&gt; STATE_END &lt;-------------------+
+ *                      (closed at the end of the iteration)
+ * </pre>
+ *
+ * <p>Every iteration of {@link #run()}: build the poll list (the listener first, then each
+ * connection with POLLIN in {@code STATE_REQ} or POLLOUT in {@code STATE_RES}, never both), wait
+ * for readiness with a 1000 ms timeout, run the state machine of each ready connection, close
+ * those that reached {@code STATE_END}, and accept one new connection if the listener is ready.
+ *
+ * <p>Three places where this port departs from the book's first version, on purpose:
+ * <ul>
+ *   <li><b>No pipelining stall</b>: after a response finishes flushing, requests already in the
+ *       read buffer are handled at once (see {@link #connectionIo}).
+ *   <li><b>Running out of descriptors</b>: when {@code accept} fails, the loop stops asking for
+ *       the listener for {@value #ACCEPT_BACKOFF_MILLIS} ms instead of retrying in a tight loop,
+ *       and logs the episode once (see {@link #acceptNewConn}).
+ *   <li><b>Stopping</b>: {@link #close()} ends the loop from any thread and closes every socket.
+ * </ul>
+ */
+public final class Server implements Closeable {
+    /** How long the loop leaves the listener alone after {@code accept} failed. */
+    static final long ACCEPT_BACKOFF_MILLIS = 100;
+    /** The book's poll timeout; it only bounds how long a stop request can go unnoticed. */
+    static final long POLL_TIMEOUT_MILLIS = 1000;
+
+    /** What accepts a connection; tests replace it to simulate "Too many open files". */
+    interface Acceptor {
+        SocketChannel accept(ServerSocketChannel listener) throws IOException;
+    }
+
+    private final ServerSocketChannel listener;
+    /** The readiness API the chapter 6 loop uses: the whole interest list on every call. */
+    private final Poll poll;
+    /** The readiness API exercise 1 moves to: an interest set kept between waits. */
+    private final Epoll epoll;
+    private final Stats stats = new Stats();
+    private final boolean quiet;
+    private final Consumer<String> log;
+    /**
+     * The connection table, the book's {@code fd2conn}. C indexes a vector by the file
+     * descriptor, a small integer; Java has no descriptor numbers, so the channel object itself
+     * is the key. Insertion order keeps the poll list, and so the trace, in accept order.
+     */
+    private final Map<SocketChannel, Conn> fd2conn = new LinkedHashMap<>();
+    private final Trace trace;
+    private Acceptor acceptor = ServerSocketChannel::accept;
+    private int nextConnId = 1;
+    private long acceptPausedUntil;
+    private boolean acceptFailing;
+
+    private volatile boolean stopping;
+    private boolean started;
+    private Thread loopThread;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private Server(ServerSocketChannel listener, Options options, Consumer<String> log) throws IOException {
+        this.listener = listener;
+        this.poll = new Poll(stats);
+        this.epoll = new Epoll(stats);
+        this.quiet = options.quiet();
+        this.log = log;
+        this.trace = options.trace() ? new Trace(log) : null;
+    }
+
+    /**
+     * Binds a nonblocking listening socket at {@code options.host():options.port()} (port 0
+     * picks a free port; see {@link #port()}). Call {@link #run()} to serve.
+     */
+    public static Server open(Options options, Consumer<String> log) throws IOException {
+        ServerSocketChannel listener = ServerSocketChannel.open();
+        try {
+            listener.bind(new InetSocketAddress(options.host(), options.port()));
+            // set the listen fd to nonblocking mode: the loop must never block anywhere but in poll
+            listener.configureBlocking(false);
+            return new Server(listener, options, log);
+        } catch (IOException e) {
+            listener.close();
+            throw e;
+        }
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return listener.socket().getLocalPort();
+    }
+
+    /** The server's counters, readable from any thread. */
+    public Stats stats() {
+        return stats;
+    }
+
+    void acceptWith(Acceptor acceptor) {
+        this.acceptor = acceptor;
+    }
+
+    // tag::event-loop[]
+    /** Runs the event loop on the calling thread until {@link #close()} is called. */
+    public void run() {
+        synchronized (this) {
+            if (started || stopping) {
+                throw new IllegalStateException("run() may be called once, before close()");
+            }
+            started = true;
+            loopThread = Thread.currentThread();
+        }
+        try {
+            // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md ----
+            // the event loop
+            List<PollFd> pollArgs = new ArrayList<>();
+            while (!stopping) {
+                // prepare the arguments of the poll()
+                pollArgs.clear();
+                // for convenience, the listening fd is put in the first position
+                pollArgs.add(new PollFd(listener, acceptPaused() ? 0 : POLLIN));
+                // connection fds
+                for (Conn conn : fd2conn.values()) {
+                    pollArgs.add(new PollFd(conn.channel, interest(conn)));
+                }
+
+                // poll for active fds
+                poll.poll(pollArgs, pollTimeout());
+                if (trace != null) {
+                    trace.polled(pollArgs, fd2conn);
+                }
+
+                // process active connections
+                for (int i = 1; i < pollArgs.size(); ++i) {
+                    PollFd pfd = pollArgs.get(i);
+                    if (pfd.revents() != 0) {
+                        Conn conn = fd2conn.get(pfd.channel());
+                        connectionIo(conn);
+                        if (conn.state == STATE_END) {
+                            // client closed normally, or something bad happened.
+                            // destroy this connection
+                            destroy(conn);
+                        }
+                    }
+                }
+
+                // try to accept a new connection if the listening fd is active
+                if (pollArgs.get(0).revents() != 0) {
+                    acceptNewConn();
+                }
+                stats.connectionTableSize(fd2conn.size());
+                if (trace != null) {
+                    trace.endIteration();
+                }
+            }
+            // ---- EXERCISE 1 (epoll) end ----
+        } catch (IOException e) {
+            log.accept("poll() error: " + e.getMessage()); // the selector itself failed: nothing to serve with
+        } finally {
+            closeEverything();
+            stopped.countDown();
+        }
+    }
+    // end::event-loop[]
+
+    // tag::accept-new-conn[]
+    private void acceptNewConn() {
+        // accept
+        SocketChannel channel;
+        try {
+            stats.acceptAttempted();
+            channel = acceptor.accept(listener);
+        } catch (IOException e) {
+            // Typically "Too many open files". The pending connection stays queued, so the listener
+            // stays ready: retrying at once would spin. Leave the listener out of poll for a while
+            // and keep serving the connections we have; log once per episode, not per attempt.
+            if (!acceptFailing) {
+                log.accept("accept() error: " + e.getMessage() + "; pausing accept for "
+                        + ACCEPT_BACKOFF_MILLIS + " ms at a time until it works again");
+                acceptFailing = true;
+            }
+            acceptPausedUntil = System.nanoTime() + ACCEPT_BACKOFF_MILLIS * 1_000_000;
+            return;
+        }
+        if (channel == null) {
+            return; // nothing to accept after all (the client gave up already)
+        }
+        if (acceptFailing) {
+            log.accept("accept() works again");
+            acceptFailing = false;
+        }
+        stats.channelOpened();
+        try {
+            // set the new connection fd to nonblocking mode
+            channel.configureBlocking(false);
+        } catch (IOException e) {
+            log.accept("fcntl error: " + e.getMessage());
+            closeChannel(channel);
+            return;
+        }
+        // creating the struct Conn
+        Conn conn = new Conn(channel, nextConnId++);
+        fd2conn.put(channel, conn);
+        // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md ----
+        // Nothing to register: the poll loop declares every connection again on every iteration.
+        // ---- EXERCISE 1 (epoll) end ----
+        if (trace != null) {
+            trace.accepted(conn);
+        }
+    }
+    // end::accept-new-conn[]
+
+    // tag::connection-io[]
+    void connectionIo(Conn conn) {
+        if (conn.state == STATE_REQ) {
+            stateReq(conn);
+        } else if (conn.state == STATE_RES) {
+            stateRes(conn);
+            if (conn.state == STATE_REQ) {
+                // No stall: the read that brought this response's request may have brought more
+                // requests after it. They are already in rbuf, so the client may send nothing
+                // more, and POLLIN would never fire for them. Answer them now.
+                processRequests(conn);
+            }
+        } else {
+            throw new IllegalStateException("not expected: " + conn.state);
+        }
+    }
+    // end::connection-io[]
+
+    // tag::state-req[]
+    private void stateReq(Conn conn) {
+        while (tryFillBuffer(conn)) {
+        }
+    }
+    // end::state-req[]
+
+    // tag::try-fill-buffer[]
+    private boolean tryFillBuffer(Conn conn) {
+        // ---- EXERCISE 2 (deferred-memmove) begin: docs/exercises/02-deferred-memmove.md ----
+        // Nothing to do: tryOneRequest compacted the buffer after every request.
+        // ---- EXERCISE 2 (deferred-memmove) end ----
+        // try to fill the buffer. There is always room: a full rbuf holds a whole message, and
+        // whole messages are consumed before we read again.
+        assert conn.rbufSize < conn.rbuf.capacity();
+        int rv;
+        try {
+            conn.rbuf.limit(conn.rbuf.capacity()).position(conn.rbufSize);
+            rv = stats.read(conn.channel, conn.rbuf);
+        } catch (IOException e) {
+            log.accept("read() error: " + e.getMessage());
+            setState(conn, STATE_END);
+            return false;
+        }
+        if (rv == 0) {
+            // got EAGAIN, stop.
+            return false;
+        }
+        if (rv < 0) {
+            if (conn.rbufSize > 0) {
+                log.accept("unexpected EOF");
+            } else if (!quiet) {
+                log.accept("EOF"); // a clean goodbye between messages
+            }
+            setState(conn, STATE_END);
+            return false;
+        }
+        conn.rbufSize += rv;
+
+        // Why process more than one request? A read may bring several: "pipelining".
+        processRequests(conn);
+        return conn.state == STATE_REQ;
+    }
+    // end::try-fill-buffer[]
+
+    // tag::process-requests[]
+    /** Answers the complete requests in rbuf, until they run out or a response must wait for POLLOUT. */
+    private void processRequests(Conn conn) {
+        // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md ----
+        // One request at a time: tryOneRequest answers it and flushes that one response.
+        while (tryOneRequest(conn)) {
+        }
+        // ---- EXERCISE 3 (batched-writes) end ----
+    }
+    // end::process-requests[]
+
+    // tag::try-one-request[]
+    private boolean tryOneRequest(Conn conn) {
+        // try to parse a request from the buffer
+        int unconsumed = conn.rbufSize - conn.rbufStart;
+        if (unconsumed < Protocol.HEADER_SIZE) {
+            // not enough data in the buffer. Will retry in the next iteration
+            return false;
+        }
+        // little-endian, unsigned: ff ff ff ff is 4294967295 (too long), not -1
+        long len = Integer.toUnsignedLong(conn.rbuf.getInt(conn.rbufStart));
+        if (len > Protocol.K_MAX_MSG) {
+            log.accept("too long");
+            setState(conn, STATE_END);
+            return false;
+        }
+        int msgSize = Protocol.HEADER_SIZE + (int) len;
+        if (msgSize > unconsumed) {
+            // not enough data in the buffer. Will retry in the next iteration
+            return false;
+        }
+        if (conn.wbufSize + msgSize > conn.wbuf.capacity()) {
+            // no room for the response: send what is in wbuf first, then come back for this one
+            return false;
+        }
+
+        // got one request, do something with it
+        if (!quiet) {
+            log.accept("client says: " + text(conn, (int) len));
+        }
+        appendResponse(conn, msgSize);
+
+        // remove the request from the buffer
+        // ---- EXERCISE 2 (deferred-memmove) begin: docs/exercises/02-deferred-memmove.md ----
+        conn.rbufStart += msgSize;
+        compactReadBuffer(conn); // a memmove after every request: the cost exercise 2 removes
+        // ---- EXERCISE 2 (deferred-memmove) end ----
+
+        // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md ----
+        // change state, and send this one response right away: one write call per request
+        setState(conn, STATE_RES);
+        stateRes(conn);
+        // continue the outer loop if the request was fully processed
+        return conn.state == STATE_REQ;
+        // ---- EXERCISE 3 (batched-writes) end ----
+    }
+
+    /** Echoes the request at {@code rbufStart} into wbuf, after whatever wbuf already holds. */
+    private void appendResponse(Conn conn, int msgSize) {
+        conn.wbuf.clear(); // absolute puts are bounded by the limit the last write left behind
+        // the request's header and payload are exactly the response's: copy them as they are
+        conn.wbuf.put(conn.wbufSize, conn.rbuf, conn.rbufStart, msgSize);
+        conn.wbufSize += msgSize;
+    }
+
+    /**
+     * The book's {@code memmove}: moves the unconsumed bytes {@code rbuf[rbufStart, rbufSize)}
+     * to the front of the buffer, counting the bytes moved.
+     */
+    private void compactReadBuffer(Conn conn) {
+        int remain = conn.rbufSize - conn.rbufStart;
+        if (remain > 0 && conn.rbufStart > 0) {
+            // compact() copies position..limit to the front of the buffer
+            conn.rbuf.limit(conn.rbufSize).position(conn.rbufStart);
+            conn.rbuf.compact();
+            stats.compacted(remain);
+        }
+        conn.rbufStart = 0;
+        conn.rbufSize = remain;
+    }
+    // end::try-one-request[]
+
+    // tag::state-res[]
+    private void stateRes(Conn conn) {
+        while (tryFlushBuffer(conn)) {
+        }
+    }
+    // end::state-res[]
+
+    // tag::try-flush-buffer[]
+    private boolean tryFlushBuffer(Conn conn) {
+        int rv;
+        try {
+            conn.wbuf.limit(conn.wbufSize).position(conn.wbufSent);
+            rv = stats.write(conn.channel, conn.wbuf);
+        } catch (IOException e) {
+            // e.g. the client closed or reset the connection while we were writing to it
+            log.accept("write() error: " + e.getMessage());
+            setState(conn, STATE_END);
+            return false;
+        }
+        if (rv == 0) {
+            // got EAGAIN (the socket's send buffer is full), stop: wait for POLLOUT.
+            return false;
+        }
+        conn.wbufSent += rv;
+        if (conn.wbufSent == conn.wbufSize) {
+            // response was fully sent, change state back
+            setState(conn, STATE_REQ);
+            conn.wbufSent = 0;
+            conn.wbufSize = 0;
+            return false;
+        }
+        // still got some data in wbuf, could try to write again
+        return true;
+    }
+    // end::try-flush-buffer[]
+
+    /**
+     * What a connection waits for: POLLIN while reading requests, POLLOUT while sending a
+     * response, never both; and errors. (Poll's and Epoll's constants have the same values.)
+     */
+    private static int interest(Conn conn) {
+        return (conn.state == STATE_REQ ? POLLIN : POLLOUT) | POLLERR;
+    }
+
+    private void setState(Conn conn, Conn.State next) {
+        if (trace != null) {
+            trace.transition(conn, next);
+        }
+        conn.state = next;
+    }
+
+    private String text(Conn conn, int len) {
+        byte[] payload = new byte[len];
+        conn.rbuf.get(conn.rbufStart + Protocol.HEADER_SIZE, payload);
+        return new String(payload, StandardCharsets.UTF_8);
+    }
+
+    private boolean acceptPaused() {
+        return acceptFailing && System.nanoTime() - acceptPausedUntil < 0;
+    }
+
+    private long pollTimeout() {
+        if (!acceptPaused()) {
+            return POLL_TIMEOUT_MILLIS;
+        }
+        long remaining = (acceptPausedUntil - System.nanoTime()) / 1_000_000;
+        return Math.max(1, Math.min(POLL_TIMEOUT_MILLIS, remaining));
+    }
+
+    private void destroy(Conn conn) {
+        fd2conn.remove(conn.channel);
+        closeChannel(conn.channel);
+        if (trace != null) {
+            trace.closed(conn);
+        }
+    }
+
+    private void closeChannel(SocketChannel channel) {
+        try {
+            channel.close(); // also cancels its key: the selector forgets it on the next wait
+        } catch (IOException e) {
+            log.accept("close() error: " + e.getMessage());
+        }
+        stats.channelClosed();
+    }
+
+    private void closeEverything() {
+        for (Conn conn : fd2conn.values()) {
+            closeChannel(conn.channel);
+        }
+        fd2conn.clear();
+        stats.connectionTableSize(0);
+        try {
+            listener.close();
+            poll.close();
+            epoll.close();
+        } catch (IOException e) {
+            log.accept("close() error: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Stops the loop and waits until it has closed the listener and every connection. Safe to
+     * call from any thread, more than once, and before {@link #run()}.
+     */
+    @Override
+    public void close() {
+        boolean running;
+        synchronized (this) {
+            stopping = true;
+            running = started;
+        }
+        if (!running) {
+            closeEverything();
+            return;
+        }
+        poll.wakeup();
+        epoll.wakeup();
+        if (Thread.currentThread() == loopThread) {
+            return; // called from inside the loop: it ends after this iteration
+        }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Runs the server: {@code --port N} (default 1234), {@code --host H} (default 127.0.0.1),
+     * {@code --quiet}, {@code --trace}. Stop it with Ctrl-C.
+     */
+    public static void main(String[] args) throws IOException {
+        Options options = Options.parse(args);
+        Server server = open(options, System.out::println);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        System.out.println("listening on " + options.host() + ":" + server.port());
+        server.run();
+    }
+}

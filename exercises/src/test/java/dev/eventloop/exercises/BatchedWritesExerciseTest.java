@@ -1,0 +1,130 @@
+package dev.eventloop.exercises;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Exercise 3: every complete request in the read buffer is answered into the write buffer
+ * before one write sends them all. The tagged tests are the exercise; the last test guards what
+ * the change must not break.
+ */
+@Timeout(120)
+@ExtendWith(StubCheck.class)
+class BatchedWritesExerciseTest {
+
+    @Test
+    @Tag(Exercise.Tags.BATCHED_WRITES)
+    void answersAPipelinedBurstWithOneWrite() throws IOException {
+        byte[] burst = Wire.frames(tenByteRequests(100));
+        try (Server server = Server.open(Options.parse("--port", "0", "--quiet"), line -> { })) {
+            ScriptedChannel channel = new ScriptedChannel().arrive(burst); // all 100 arrive together
+
+            server.connectionIo(new Conn(channel, 1));
+
+            assertThat(channel.written()).isEqualTo(burst);
+            long writes = server.stats().writes();
+            assertThat(writes).as(Exercise.BATCHED_WRITES.notDone(String.format(
+                    "100 pipelined 10-byte requests arrived in one read; your server answered them with %d write"
+                            + " calls (limit 2).%nThe chapter 6 server sends each response on its own: 100 writes.",
+                    writes))).isLessThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    @Tag(Exercise.Tags.BATCHED_WRITES)
+    void writesAtMostOncePerFullWriteBufferOrRead() throws IOException {
+        byte[][] payloads = new byte[1000][];
+        Arrays.setAll(payloads, i -> new byte[100]);
+        byte[] all = Wire.frames(payloads);
+        try (Server server = Server.open(Options.parse("--port", "0", "--quiet"), line -> { })) {
+            ScriptedChannel channel = new ScriptedChannel();
+            for (int at = 0; at < all.length; at += 4100) {
+                channel.arrive(Arrays.copyOfRange(all, at, Math.min(all.length, at + 4100)));
+            }
+
+            server.connectionIo(new Conn(channel, 1));
+
+            assertThat(channel.written()).isEqualTo(all);
+            Stats stats = server.stats();
+            long limit = stats.reads() + all.length / (4 + Protocol.K_MAX_MSG - 104) + 1;
+            assertThat(stats.writes()).as(Exercise.BATCHED_WRITES.notDone(String.format(
+                    "1000 pipelined 104-byte requests arrived in %d reads; your server made %d write calls (limit %d:"
+                            + " one per read, or per full write buffer).%nThe chapter 6 server makes 1000.",
+                    stats.reads(), stats.writes(), limit))).isLessThanOrEqualTo(limit);
+        }
+    }
+
+    @Test
+    void answersTenThousandPipelinedRequestsToASlowReaderWithinItsFixedBuffers() throws Exception {
+        long seed = new Random().nextLong();
+        Random random = new Random(seed);
+        List<byte[]> payloads = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            payloads.add(Wire.randomPayload(random, 1 + random.nextInt(Protocol.K_MAX_MSG)));
+        }
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try (RunningServer running = RunningServer.start("--quiet"); Socket socket = Wire.connect(running.port())) {
+            Future<?> sent = writer.submit(() -> {
+                OutputStream out = socket.getOutputStream();
+                for (byte[] payload : payloads) {
+                    out.write(Protocol.encode(payload));
+                }
+                return null;
+            });
+            InputStream slow = new SmallReads(socket.getInputStream(), 512);
+            for (int i = 0; i < payloads.size(); i++) {
+                assertThat(Protocol.readMessage(slow)).as("response %d (seed %d)", i, seed).isEqualTo(payloads.get(i));
+            }
+            sent.get();
+            assertThat(running.stats().peakBytesHeld()).as("most bytes held at once")
+                    .isLessThanOrEqualTo(2L * (4 + Protocol.K_MAX_MSG));
+        } finally {
+            writer.shutdownNow();
+        }
+    }
+
+    private static byte[][] tenByteRequests(int count) {
+        byte[][] payloads = new byte[count][];
+        for (int i = 0; i < count; i++) {
+            payloads[i] = String.format("req-%06d", i).getBytes(StandardCharsets.UTF_8);
+        }
+        return payloads;
+    }
+
+    /** A reader that takes at most {@code max} bytes per read: a client slower than the server. */
+    private static final class SmallReads extends InputStream {
+        private final InputStream in;
+        private final int max;
+
+        SmallReads(InputStream in, int max) {
+            this.in = in;
+            this.max = max;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return in.read(b, off, Math.min(len, max));
+        }
+    }
+}

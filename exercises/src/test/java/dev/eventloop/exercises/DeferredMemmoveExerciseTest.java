@@ -1,0 +1,91 @@
+package dev.eventloop.exercises;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Exercise 2: consumed requests only advance {@code rbufStart}; the bytes move to the front of
+ * the buffer only when a read needs the room. The first test is the exercise; the others guard
+ * what the change must not break.
+ */
+@ExtendWith(StubCheck.class)
+class DeferredMemmoveExerciseTest {
+    private Server server;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        server = Server.open(Options.parse("--port", "0", "--quiet"), line -> { });
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+    }
+
+    @Test
+    @Tag(Exercise.Tags.DEFERRED_MEMMOVE)
+    void compactsAtMostOncePerReadAndMovesFewerBytesThanItReads() {
+        byte[][] payloads = new byte[1000][];
+        for (int i = 0; i < payloads.length; i++) {
+            payloads[i] = String.format("req-%06d", i).getBytes(StandardCharsets.UTF_8); // 10 bytes
+        }
+        byte[] all = Wire.frames(payloads);
+        ScriptedChannel channel = new ScriptedChannel();
+        for (int at = 0; at < all.length; at += 3500) { // delivered in 4 reads
+            channel.arrive(Arrays.copyOfRange(all, at, Math.min(all.length, at + 3500)));
+        }
+        Conn conn = new Conn(channel, 1);
+
+        server.connectionIo(conn);
+
+        assertThat(channel.written()).as("every response, in order").isEqualTo(all);
+        Stats stats = server.stats();
+        String measured = String.format(
+                "1000 pipelined 10-byte requests arrived in %d reads (%,d bytes). Your server compacted the read"
+                        + " buffer %,d times and moved %,d bytes.%nIt may compact at most once per read and move no"
+                        + " more bytes than it read. The chapter 6 memmove after every request costs 999 compactions"
+                        + " here.",
+                stats.reads(), stats.bytesRead(), stats.compactions(), stats.bytesMoved());
+        assertThat(stats.compactions()).as(Exercise.DEFERRED_MEMMOVE.notDone(measured)).isLessThanOrEqualTo(stats.reads());
+        assertThat(stats.bytesMoved()).as(Exercise.DEFERRED_MEMMOVE.notDone(measured)).isLessThanOrEqualTo(stats.bytesRead());
+    }
+
+    @Test
+    void aMaximumMessageThatStartsMidBufferStillFits() {
+        byte[] small = "first".getBytes(StandardCharsets.UTF_8);
+        byte[] max = new byte[Protocol.K_MAX_MSG];
+        Arrays.fill(max, (byte) 'm');
+        byte[] both = Wire.frames(small, max);
+        int midBuffer = Protocol.HEADER_SIZE + small.length + 2000; // the big one starts at byte 9
+        ScriptedChannel channel = new ScriptedChannel()
+                .arrive(Arrays.copyOfRange(both, 0, midBuffer))
+                .arrive(Arrays.copyOfRange(both, midBuffer, both.length));
+
+        server.connectionIo(new Conn(channel, 1));
+
+        assertThat(channel.written()).isEqualTo(both);
+    }
+
+    @Test
+    void requestsSplitAtEveryByteOffsetStillParse() {
+        byte[] three = Wire.frames("alpha".getBytes(StandardCharsets.UTF_8), new byte[0],
+                "gamma-gamma".getBytes(StandardCharsets.UTF_8));
+        for (int split = 0; split <= three.length; split++) {
+            ScriptedChannel channel = new ScriptedChannel()
+                    .arrive(Arrays.copyOfRange(three, 0, split))
+                    .arrive(Arrays.copyOfRange(three, split, three.length));
+
+            server.connectionIo(new Conn(channel, split));
+
+            assertThat(channel.written()).as("split at byte %d", split).isEqualTo(three);
+        }
+    }
+}

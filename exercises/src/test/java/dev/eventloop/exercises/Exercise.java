@@ -1,0 +1,79 @@
+package dev.eventloop.exercises;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Optional;
+
+/**
+ * The exercises, in order: the one place that names them. The progress summary, the failure
+ * messages of the exercise tests and the docs index all read from here.
+ */
+public enum Exercise {
+    /** Keep the interest set between waits. */
+    EPOLL(1, Tags.EPOLL, "epoll instead of poll", "docs/exercises/01-epoll.md"),
+    /** Compact the read buffer only when a read needs the room. */
+    DEFERRED_MEMMOVE(2, Tags.DEFERRED_MEMMOVE, "memmove only before read", "docs/exercises/02-deferred-memmove.md"),
+    /** Answer every buffered request before one write flushes them all. */
+    BATCHED_WRITES(3, Tags.BATCHED_WRITES, "batched writes", "docs/exercises/03-batched-writes.md");
+
+    /** The JUnit tags, as constants so that {@code @Tag} can use them. */
+    public static final class Tags {
+        /** Exercise 1. */
+        public static final String EPOLL = "epoll";
+        /** Exercise 2. */
+        public static final String DEFERRED_MEMMOVE = "deferred-memmove";
+        /** Exercise 3. */
+        public static final String BATCHED_WRITES = "batched-writes";
+
+        private Tags() {
+        }
+    }
+
+    private final int number;
+    private final String tag;
+    private final String title;
+    private final String docs;
+
+    Exercise(int number, String tag, String title, String docs) {
+        this.number = number;
+        this.tag = tag;
+        this.title = title;
+        this.docs = docs;
+    }
+
+    /** 1, 2 or 3. */
+    public int number() {
+        return number;
+    }
+
+    /** The JUnit tag of its tests: {@code ./mvnw test -pl exercises -Dgroups=<tag>}. */
+    public String tag() {
+        return tag;
+    }
+
+    /** A short title. */
+    public String title() {
+        return title;
+    }
+
+    /** The page that explains it, relative to the repository root. */
+    public String docs() {
+        return docs;
+    }
+
+    /** The exercise one of {@code tags} names, if any. */
+    public static Optional<Exercise> tagged(Collection<String> tags) {
+        return Arrays.stream(values()).filter(e -> tags.contains(e.tag)).findFirst();
+    }
+
+    /**
+     * A failure message for a test of this exercise: what was measured, and where to go next.
+     */
+    public String notDone(String measured) {
+        return String.format("%nExercise %d (%s) is not done yet.%n%s%n"
+                        + "Where: Server.java, the regions marked \"EXERCISE %d (%s)\".%n"
+                        + "Read:  %s (hints open one at a time).%n"
+                        + "Run just this exercise: ./mvnw test -pl exercises -Dgroups=%s%n",
+                number, title, measured, number, tag, docs, tag);
+    }
+}

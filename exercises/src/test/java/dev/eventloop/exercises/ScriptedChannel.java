@@ -1,0 +1,167 @@
+package dev.eventloop.exercises;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.SelectorProvider;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.Set;
+
+/**
+ * A socket whose every read and write the test decides, for driving the state machine one step
+ * at a time without depending on the kernel's buffer sizes or on timing.
+ *
+ * <p>{@link #arrive} queues bytes; each {@code read} returns at most one queued chunk, 0 when
+ * nothing is queued (EAGAIN), -1 after {@link #endOfStream()}. Each {@code write} takes at most
+ * the current {@linkplain #allowWrites budget}, 0 when it is used up (the send buffer is full).
+ */
+final class ScriptedChannel extends SocketChannel {
+    private final Deque<byte[]> inbound = new ArrayDeque<>();
+    private final ByteArrayOutputStream outbound = new ByteArrayOutputStream();
+    private boolean eof;
+    private long writeBudget = Long.MAX_VALUE;
+
+    ScriptedChannel() {
+        super(SelectorProvider.provider());
+    }
+
+    /** Queues bytes for one future read (a read takes one chunk, or part of it if it must). */
+    ScriptedChannel arrive(byte[] chunk) {
+        if (chunk.length > 0) { // an empty chunk would read as EAGAIN, which is not an arrival
+            inbound.add(chunk.clone());
+        }
+        return this;
+    }
+
+    /** The peer closed its sending side: once the queue is drained, reads return -1. */
+    ScriptedChannel endOfStream() {
+        eof = true;
+        return this;
+    }
+
+    /** From now on, writes may take {@code bytes} more bytes in total. */
+    ScriptedChannel allowWrites(long bytes) {
+        writeBudget = bytes;
+        return this;
+    }
+
+    /** Everything the server has written so far. */
+    byte[] written() {
+        return outbound.toByteArray();
+    }
+
+    @Override
+    public int read(ByteBuffer dst) {
+        if (inbound.isEmpty()) {
+            return eof ? -1 : 0;
+        }
+        byte[] chunk = inbound.poll();
+        int n = Math.min(chunk.length, dst.remaining());
+        dst.put(chunk, 0, n);
+        if (n < chunk.length) {
+            inbound.addFirst(Arrays.copyOfRange(chunk, n, chunk.length));
+        }
+        return n;
+    }
+
+    @Override
+    public int write(ByteBuffer src) {
+        int n = (int) Math.min(src.remaining(), writeBudget);
+        byte[] bytes = new byte[n];
+        src.get(bytes);
+        outbound.write(bytes, 0, n);
+        writeBudget -= n;
+        return n;
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public SocketChannel bind(SocketAddress local) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public <T> SocketChannel setOption(SocketOption<T> name, T value) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public <T> T getOption(SocketOption<T> name) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Set<SocketOption<?>> supportedOptions() {
+        return Set.of();
+    }
+
+    @Override
+    public SocketChannel shutdownInput() {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public SocketChannel shutdownOutput() {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Socket socket() {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public boolean isConnected() {
+        return true;
+    }
+
+    @Override
+    public boolean isConnectionPending() {
+        return false;
+    }
+
+    @Override
+    public boolean connect(SocketAddress remote) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public boolean finishConnect() {
+        return true;
+    }
+
+    @Override
+    public SocketAddress getRemoteAddress() {
+        return null;
+    }
+
+    @Override
+    public SocketAddress getLocalAddress() {
+        return null;
+    }
+
+    @Override
+    protected void implCloseSelectableChannel() throws IOException {
+        // nothing to release
+    }
+
+    @Override
+    protected void implConfigureBlocking(boolean block) {
+        // always "nonblocking": reads and writes never wait
+    }
+}

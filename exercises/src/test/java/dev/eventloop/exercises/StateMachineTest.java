@@ -1,0 +1,130 @@
+package dev.eventloop.exercises;
+
+import static dev.eventloop.exercises.Conn.State.STATE_END;
+import static dev.eventloop.exercises.Conn.State.STATE_REQ;
+import static dev.eventloop.exercises.Conn.State.STATE_RES;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The per-connection state machine, driven step by step on a {@link ScriptedChannel}: each call
+ * to {@code connectionIo} is what the loop does when the connection is reported ready. These
+ * tests guard what every exercise must keep working.
+ */
+class StateMachineTest {
+    private final Queue<String> log = new ConcurrentLinkedQueue<>();
+    private Server server;
+    private ScriptedChannel channel;
+    private Conn conn;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        server = Server.open(Options.parse("--port", "0"), log::add);
+        channel = new ScriptedChannel();
+        conn = new Conn(channel, 1);
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+    }
+
+    @Test
+    void answersBufferedRequestsAfterAPartialFlushWithoutNewInput() {
+        byte[] three = Wire.frames(bytes("one"), bytes("two"), bytes("three"));
+        channel.arrive(three).allowWrites(5); // the send buffer fills in the middle of response 1
+
+        server.connectionIo(conn); // POLLIN: reads all three requests, cannot finish response 1
+        assertThat(conn.state).isEqualTo(STATE_RES);
+        assertThat(channel.written()).hasSize(5);
+
+        channel.allowWrites(Long.MAX_VALUE); // the client reads; nothing more will arrive
+        server.connectionIo(conn); // POLLOUT
+
+        // The book's first version stops here after response 1, waiting for POLLIN that never comes.
+        assertThat(channel.written()).as("all three responses, in order").isEqualTo(three);
+        assertThat(conn.state).isEqualTo(STATE_REQ);
+        assertThat(conn.rbufSize - conn.rbufStart).as("unconsumed bytes").isZero();
+    }
+
+    @Test
+    void parsesARequestThatArrivesOneByteAtATime() {
+        byte[] frame = Protocol.encode(bytes("dribble"));
+        for (byte b : frame) {
+            channel.arrive(new byte[] {b});
+        }
+
+        server.connectionIo(conn);
+
+        assertThat(channel.written()).isEqualTo(frame);
+    }
+
+    @Test
+    void aMaximumMessageFillsTheReadBufferExactlyAndIsAnswered() {
+        byte[] frame = Protocol.encode(new byte[Protocol.K_MAX_MSG]);
+        assertThat(frame).hasSize(conn.rbuf.capacity());
+        channel.arrive(frame);
+
+        server.connectionIo(conn);
+
+        assertThat(channel.written()).isEqualTo(frame);
+        assertThat(conn.state).isEqualTo(STATE_REQ);
+    }
+
+    @Test
+    void rejectsALengthOneOverTheLimit() {
+        channel.arrive(new byte[] {0x01, 0x10, 0x00, 0x00});
+
+        server.connectionIo(conn);
+
+        assertThat(conn.state).isEqualTo(STATE_END);
+        assertThat(log).contains("too long");
+        assertThat(channel.written()).isEmpty();
+    }
+
+    @Test
+    void rejectsAllOnesAsTooLongRatherThanNegative() {
+        channel.arrive(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 'x'});
+
+        server.connectionIo(conn);
+
+        assertThat(conn.state).isEqualTo(STATE_END);
+        assertThat(log).contains("too long");
+    }
+
+    @Test
+    void eofBetweenMessagesIsACleanClose() {
+        channel.arrive(Protocol.encode(bytes("bye"))).endOfStream();
+
+        server.connectionIo(conn);
+
+        assertThat(channel.written()).isEqualTo(Protocol.encode(bytes("bye")));
+        assertThat(conn.state).isEqualTo(STATE_END);
+        assertThat(log).contains("EOF").doesNotContain("unexpected EOF");
+    }
+
+    @Test
+    void eofInsideTheHeaderOrTheBodyIsUnexpected() {
+        channel.arrive(new byte[] {0x05, 0x00}).endOfStream();
+        server.connectionIo(conn);
+        assertThat(conn.state).isEqualTo(STATE_END);
+
+        ScriptedChannel body = new ScriptedChannel().arrive(new byte[] {0x05, 0, 0, 0, 'a', 'b'}).endOfStream();
+        Conn second = new Conn(body, 2);
+        server.connectionIo(second);
+        assertThat(second.state).isEqualTo(STATE_END);
+
+        assertThat(log).containsExactly("unexpected EOF", "unexpected EOF");
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

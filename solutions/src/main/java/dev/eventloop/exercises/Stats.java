@@ -1,0 +1,169 @@
+package dev.eventloop.exercises;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the server has done, counted where it happens: every socket {@code read} and
+ * {@code write} goes through {@link #read} and {@link #write}, every wait through {@link Poll}.
+ *
+ * <p>Counts, not timings, are what the tests assert: how many system calls a design makes and
+ * how many bytes it moves do not depend on how fast or how loaded the machine is. The event loop
+ * thread updates them; any thread may read them.
+ */
+public final class Stats {
+    private final AtomicLong reads = new AtomicLong();
+    private final AtomicLong bytesRead = new AtomicLong();
+    private final AtomicLong writes = new AtomicLong();
+    private final AtomicLong bytesWritten = new AtomicLong();
+    private final AtomicLong writesBlocked = new AtomicLong();
+    private final AtomicLong peakBytesHeld = new AtomicLong();
+    private final AtomicLong compactions = new AtomicLong();
+    private final AtomicLong bytesMoved = new AtomicLong();
+    private final AtomicLong waits = new AtomicLong();
+    private final AtomicLong interestUpdates = new AtomicLong();
+    private final AtomicLong entriesExamined = new AtomicLong();
+    private final AtomicLong acceptAttempts = new AtomicLong();
+    private final AtomicLong connections = new AtomicLong();
+    private final AtomicLong openChannels = new AtomicLong();
+    private final AtomicLong registeredKeys = new AtomicLong();
+
+    /** {@code channel.read(buf)}, counted: the book's {@code read()} in {@code try_fill_buffer}. */
+    int read(SocketChannel channel, ByteBuffer buf) throws IOException {
+        reads.incrementAndGet();
+        int n = channel.read(buf);
+        if (n > 0) {
+            long held = bytesRead.addAndGet(n) - bytesWritten.get();
+            peakBytesHeld.accumulateAndGet(held, Math::max);
+        }
+        return n;
+    }
+
+    /** {@code channel.write(buf)}, counted: the book's {@code write()} in {@code try_flush_buffer}. */
+    int write(SocketChannel channel, ByteBuffer buf) throws IOException {
+        writes.incrementAndGet();
+        int n = channel.write(buf);
+        if (n == 0) {
+            writesBlocked.incrementAndGet();
+        }
+        bytesWritten.addAndGet(n);
+        return n;
+    }
+
+    /** Records one {@code memmove} of the read buffer that moved {@code bytes} bytes. */
+    void compacted(int bytes) {
+        compactions.incrementAndGet();
+        bytesMoved.addAndGet(bytes);
+    }
+
+    /** Records {@code count} interest declarations handed to the kernel. */
+    void interestDeclared(int count) {
+        interestUpdates.addAndGet(count);
+    }
+
+    /**
+     * Records one wait for readiness after which the loop examined {@code entries} entries, with
+     * {@code keys} channels left registered.
+     */
+    void waited(int entries, int keys) {
+        waits.incrementAndGet();
+        entriesExamined.addAndGet(entries);
+        registeredKeys.set(keys);
+    }
+
+    void acceptAttempted() {
+        acceptAttempts.incrementAndGet();
+    }
+
+    void channelOpened() {
+        openChannels.incrementAndGet();
+    }
+
+    void channelClosed() {
+        openChannels.decrementAndGet();
+    }
+
+    void connectionTableSize(int size) {
+        connections.set(size);
+    }
+
+    /** Calls to {@code read} on a connection, including those that found nothing (EAGAIN). */
+    public long reads() {
+        return reads.get();
+    }
+
+    /** Bytes received from all connections. */
+    public long bytesRead() {
+        return bytesRead.get();
+    }
+
+    /** Calls to {@code write} on a connection, including those that wrote nothing. */
+    public long writes() {
+        return writes.get();
+    }
+
+    /** Bytes sent to all connections. */
+    public long bytesWritten() {
+        return bytesWritten.get();
+    }
+
+    /** Calls to {@code write} that took nothing: the socket's send buffer was full (EAGAIN). */
+    public long writesBlocked() {
+        return writesBlocked.get();
+    }
+
+    /**
+     * The most bytes the server ever held at once: read from clients but not yet written back.
+     * An echo server with fixed buffers can never hold more than those buffers.
+     */
+    public long peakBytesHeld() {
+        return peakBytesHeld.get();
+    }
+
+    /** Times the read buffer was compacted (the book's {@code memmove}). */
+    public long compactions() {
+        return compactions.get();
+    }
+
+    /** Bytes those compactions moved. */
+    public long bytesMoved() {
+        return bytesMoved.get();
+    }
+
+    /** Waits for readiness: one per event loop iteration. */
+    public long waits() {
+        return waits.get();
+    }
+
+    /** Interest declarations handed to the kernel: every connection on every {@code poll}. */
+    public long interestUpdates() {
+        return interestUpdates.get();
+    }
+
+    /** Poll entries the loop scanned for results, ready or not. */
+    public long entriesExamined() {
+        return entriesExamined.get();
+    }
+
+    /** Calls to {@code accept}, successful or not. */
+    public long acceptAttempts() {
+        return acceptAttempts.get();
+    }
+
+    /** Connections in the connection table now. */
+    public long connections() {
+        return connections.get();
+    }
+
+    /** Connection channels the server has open now. */
+    public long openChannels() {
+        return openChannels.get();
+    }
+
+    /** Channels registered with the selector after the last wait (the listener included). */
+    public long registeredKeys() {
+        return registeredKeys.get();
+    }
+}
