@@ -1,6 +1,7 @@
 package dev.eventloop.chapter06;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.util.List;
 
 /**
@@ -10,31 +11,42 @@ import java.util.List;
  * trace lines.
  */
 public final class Demo {
+    private static final List<String> TEXTS = List.of("hello1", "hello2", "hello3");
+
     private Demo() {
     }
 
     /** Runs the demo. */
-    public static void main(String[] args) throws Exception {
-        Options options = Options.parse(args);
-        Options serverOptions = new Options(Options.DEFAULT_HOST, 0, false, options.trace(), List.of());
-        try (Server server = Server.open(serverOptions, line -> System.out.println("[server] " + line))) {
+    public static void main(String[] args) throws InterruptedException {
+        try {
+            run(System.out, Options.parse(args).trace());
+        } catch (IOException e) {
+            System.err.println("demo failed: " + e);
+            System.exit(1);
+        }
+    }
+
+    /** What {@link #main} does, printing to {@code out}; throws if a reply is missing or wrong. */
+    static void run(PrintStream out, boolean trace) throws IOException, InterruptedException {
+        Options serverOptions = new Options(Options.DEFAULT_HOST, 0, false, trace, List.of());
+        try (Server server = Server.open(serverOptions, line -> out.println("[server] " + line))) {
             Thread loop = new Thread(server::run, "event-loop");
             loop.start();
-            System.out.println("[server] listening on " + serverOptions.host() + ":" + server.port());
+            out.println("[server] listening on " + serverOptions.host() + ":" + server.port());
 
-            List<String> texts = List.of("hello1", "hello2", "hello3");
             try (Client client = Client.connect(serverOptions.host(), server.port())) {
-                for (String text : texts) {
+                for (String text : TEXTS) {
                     client.sendReq(text);
                 }
-                for (int i = 0; i < texts.size(); i++) {
-                    System.out.println("[client] server says: " + client.readRes());
+                for (String text : TEXTS) {
+                    String reply = client.readRes();
+                    out.println("[client] server says: " + reply);
+                    if (!reply.equals(text)) {
+                        throw new IOException("expected " + text + ", got " + reply);
+                    }
                 }
             }
-            awaitNoConnections(server); // so the server's "EOF" line is part of the output
-        } catch (IOException e) {
-            System.err.println("demo failed: " + e.getMessage());
-            System.exit(1);
+            awaitNoConnections(server); // so that the server's "EOF" line is part of the output
         }
     }
 

@@ -33,7 +33,9 @@ final class ScriptedChannel extends SocketChannel {
 
     /** Queues bytes for one future read (a read takes one chunk, or part of it if it must). */
     ScriptedChannel arrive(byte[] chunk) {
-        inbound.add(chunk.clone());
+        if (chunk.length > 0) { // an empty chunk would read as EAGAIN, which is not an arrival
+            inbound.add(chunk.clone());
+        }
         return this;
     }
 

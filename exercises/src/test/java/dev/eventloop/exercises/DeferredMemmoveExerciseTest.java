@@ -3,12 +3,14 @@ package dev.eventloop.exercises;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -56,6 +58,29 @@ class DeferredMemmoveExerciseTest {
                 stats.reads(), stats.bytesRead(), stats.compactions(), stats.bytesMoved());
         assertThat(stats.compactions()).as(Exercise.DEFERRED_MEMMOVE.notDone(measured)).isLessThanOrEqualTo(stats.reads());
         assertThat(stats.bytesMoved()).as(Exercise.DEFERRED_MEMMOVE.notDone(measured)).isLessThanOrEqualTo(stats.bytesRead());
+    }
+
+    @Test
+    @Tag(Exercise.Tags.DEFERRED_MEMMOVE)
+    @Timeout(60)
+    void compactsAtMostOncePerReadOnARealSocket() throws IOException {
+        byte[][] payloads = new byte[1000][];
+        for (int i = 0; i < payloads.length; i++) {
+            payloads[i] = String.format("req-%06d", i).getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] all = Wire.frames(payloads);
+        try (RunningServer running = RunningServer.start("--quiet"); Socket socket = Wire.connect(running.port())) {
+            socket.getOutputStream().write(all); // one write: the server reads it in a few big reads
+            for (byte[] payload : payloads) {
+                assertThat(Wire.receive(socket)).isEqualTo(payload);
+            }
+            Stats stats = running.stats();
+            assertThat(stats.compactions()).as(Exercise.DEFERRED_MEMMOVE.notDone(String.format(
+                    "1000 pipelined 10-byte requests in one write: your server read them with %d read calls and"
+                            + " compacted the read buffer %d times (limit: one per read).%nChapter 6 compacts after"
+                            + " every request that has more bytes behind it.",
+                    stats.reads(), stats.compactions()))).isLessThanOrEqualTo(stats.reads());
+        }
     }
 
     @Test
