@@ -199,7 +199,9 @@ public final class Server implements Closeable {
         } catch (IOException e) {
             log.accept("poll() error: " + e.getMessage()); // the selector itself failed: nothing to serve with
         } finally {
+            int open = fd2conn.size();
             closeEverything();
+            log.accept("stopped (closed the listener and " + open + " connections)");
             stopped.countDown();
         }
     }

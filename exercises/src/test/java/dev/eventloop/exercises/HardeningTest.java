@@ -1,0 +1,225 @@
+package dev.eventloop.exercises;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/** The failures every event loop meets in production, each handled by this server. */
+@Timeout(120)
+class HardeningTest {
+
+    @Test
+    void runningOutOfDescriptorsBacksOffInsteadOfSpinningAndKeepsServing() throws IOException {
+        AtomicBoolean outOfDescriptors = new AtomicBoolean();
+        try (RunningServer running = RunningServer.start(server -> server.acceptWith(listener -> {
+            if (outOfDescriptors.get()) {
+                throw new IOException("Too many open files"); // what accept(2) reports as EMFILE
+            }
+            return listener.accept();
+        }), "--quiet"); Socket existing = Wire.connect(running.port())) {
+            roundTrip(existing, "before");
+
+            outOfDescriptors.set(true);
+            long attemptsBefore = running.stats().acceptAttempts();
+            try (Socket waiting = Wire.connect(running.port())) { // completes in the kernel's backlog
+                await().until(() -> running.stats().acceptAttempts() > attemptsBefore);
+                // The listener stays readable all through the episode: a loop that retried at once
+                // would call accept() on every iteration, thousands of times while these run.
+                for (int i = 0; i < 200; i++) {
+                    roundTrip(existing, "during " + i);
+                }
+                long attempts = running.stats().acceptAttempts() - attemptsBefore;
+                assertThat(attempts).as("accept attempts while out of descriptors").isLessThanOrEqualTo(20);
+
+                outOfDescriptors.set(false); // descriptors free up: the waiting client gets in
+                roundTrip(waiting, "finally");
+            }
+            assertThat(running.log.stream().filter(line -> line.startsWith("accept() error"))).hasSize(1);
+            assertThat(running.log).contains("accept() works again");
+        }
+    }
+
+    @Test
+    void tenThousandConnectionsComingAndGoingLeaveNothingBehind() throws Exception {
+        try (RunningServer running = RunningServer.start("--quiet")) {
+            ExecutorService clients = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    int first = t * 2500;
+                    done.add(clients.submit(() -> {
+                        for (int i = first; i < first + 2500; i++) {
+                            churnOnce(running.port(), i);
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get();
+                }
+            } finally {
+                clients.shutdownNow();
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> running.stats().connections() == 0);
+            await().until(() -> running.stats().registeredKeys() == 1); // the listener alone
+            assertThat(running.stats().openChannels()).isZero();
+            assertThat(running.stats().acceptAttempts()).isGreaterThanOrEqualTo(10_000);
+        }
+    }
+
+    @Test
+    void aClientThatShutsDownItsSendingSideStillGetsEveryResponse() throws IOException {
+        try (RunningServer running = RunningServer.start("--quiet"); Socket socket = Wire.connect(running.port())) {
+            List<byte[]> payloads = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                payloads.add(("pipelined " + i).getBytes(StandardCharsets.UTF_8));
+            }
+            socket.getOutputStream().write(Wire.frames(payloads.toArray(byte[][]::new)));
+            socket.shutdownOutput(); // FIN: "no more requests", but still reading
+
+            for (byte[] payload : payloads) {
+                assertThat(Wire.receive(socket)).isEqualTo(payload);
+            }
+            assertThat(socket.getInputStream().read()).as("then the server closes").isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void randomFramesSplitAtRandomPointsFromSeveralClientsAllComeBackInOrder() throws Exception {
+        long seed = Long.getLong("random.seed", new Random().nextLong());
+        try (RunningServer running = RunningServer.start("--quiet")) {
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<?>> clients = new ArrayList<>();
+                for (int c = 0; c < 4; c++) {
+                    Random random = new Random(seed + c);
+                    clients.add(pool.submit(() -> randomStream(running.port(), random, pool, 1500)));
+                }
+                for (Future<?> client : clients) {
+                    client.get();
+                }
+            } catch (Exception | AssertionError e) {
+                throw new AssertionError("random stream failed; replay with -Drandom.seed=" + seed, e);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void closeEndsTheLoopAndClosesEveryConnection() throws IOException {
+        RunningServer running = RunningServer.start("--quiet");
+        try (Socket a = Wire.connect(running.port()); Socket b = Wire.connect(running.port())) {
+            roundTrip(a, "a");
+            roundTrip(b, "b");
+
+            running.close(); // asserts the loop thread ended and no connection channel is open
+
+            assertThat(Wire.closedByPeer(a)).isTrue();
+            assertThat(Wire.closedByPeer(b)).isTrue();
+            assertThat(running.log).contains("stopped (closed the listener and 2 connections)");
+        }
+    }
+
+    @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "Windows has no SIGTERM: destroy() skips shutdown hooks")
+    void ctrlCStopsTheServerProcessCleanly() throws Exception {
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                Server.class.getName(), "--port", "0", "--quiet").redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            String first = out.readLine();
+            assertThat(first).startsWith("listening on 127.0.0.1:");
+            int port = Integer.parseInt(first.substring(first.lastIndexOf(':') + 1));
+            try (Socket client = Wire.connect(port)) {
+                roundTrip(client, "hello");
+
+                // SIGTERM on Unix runs the same shutdown hooks as Ctrl-C (SIGINT). Through the handle,
+                // unlike Process.destroy(), the JDK leaves the process's output open for us to read.
+                process.toHandle().destroy();
+
+                assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+                assertThat(out.readLine()).isEqualTo("stopped (closed the listener and 1 connections)");
+                assertThat(Wire.closedByPeer(client)).isTrue();
+            }
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static void roundTrip(Socket socket, String text) throws IOException {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        Wire.send(socket, payload);
+        assertThat(Wire.receive(socket)).isEqualTo(payload);
+    }
+
+    /** One short-lived connection: a clean goodbye, a close in the middle of a frame, or a reset. */
+    private static void churnOnce(int port, int i) throws IOException {
+        Socket socket = Wire.connect(port);
+        switch (i % 3) {
+            case 0 -> roundTrip(socket, "bye");
+            case 1 -> socket.getOutputStream().write(new byte[] {10, 0, 0, 0, 'h', 'a'}); // half a frame
+            default -> {
+                socket.getOutputStream().write(new byte[] {10, 0});
+                socket.setSoLinger(true, 0); // close() sends RST
+            }
+        }
+        socket.close();
+    }
+
+    /** Writes {@code frames} random frames in random slices while another thread checks every echo. */
+    private static Void randomStream(int port, Random random, ExecutorService pool, int frames) throws Exception {
+        List<byte[]> payloads = new ArrayList<>();
+        for (int i = 0; i < frames; i++) {
+            payloads.add(Wire.randomPayload(random, random.nextInt(Protocol.K_MAX_MSG + 1)));
+        }
+        byte[] stream = Wire.frames(payloads.toArray(byte[][]::new));
+        int[] cuts = new int[stream.length / 1000 + 1];
+        for (int i = 0; i < cuts.length; i++) {
+            cuts[i] = random.nextInt(stream.length);
+        }
+        Arrays.sort(cuts);
+        try (Socket socket = Wire.connect(port)) {
+            Future<?> writer = pool.submit(() -> {
+                OutputStream out = socket.getOutputStream();
+                int from = 0;
+                for (int cut : cuts) {
+                    out.write(stream, from, cut - from);
+                    out.flush();
+                    from = cut;
+                }
+                out.write(stream, from, stream.length - from);
+                return null;
+            });
+            InputStream in = socket.getInputStream();
+            for (int i = 0; i < payloads.size(); i++) {
+                assertThat(Protocol.readMessage(in)).as("frame %d", i).isEqualTo(payloads.get(i));
+            }
+            writer.get();
+        }
+        return null;
+    }
+}
