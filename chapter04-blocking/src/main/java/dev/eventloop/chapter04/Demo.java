@@ -12,7 +12,8 @@ public final class Demo {
 
     /** Runs the demo; exits with status 0 when every reply came back. */
     public static void main(String[] args) throws Exception {
-        try (Server server = Server.open(Options.DEFAULT_HOST, 0, false, line -> System.out.println("[server] " + line))) {
+        try {
+            Server server = Server.open(Options.DEFAULT_HOST, 0, false, line -> System.out.println("[server] " + line));
             Thread serverThread = new Thread(server::serve, "server");
             serverThread.start();
             System.out.println("[server] listening on " + Options.DEFAULT_HOST + ":" + server.port());
@@ -20,9 +21,10 @@ public final class Demo {
                 for (String text : new String[] {"hello1", "hello2", "hello3"}) {
                     System.out.println("[client] server says: " + client.query(text));
                 }
+            } finally {
+                server.close();
+                serverThread.join();
             }
-            server.close();
-            serverThread.join();
         } catch (IOException e) {
             System.err.println("demo failed: " + e.getMessage());
             System.exit(1);

@@ -32,7 +32,17 @@ import java.util.function.Consumer;
  * Then the server accepts the next client.
  */
 public final class Server implements Closeable {
+    /** How long to wait before calling {@code accept} again after it failed. */
+    static final long ACCEPT_BACKOFF_MILLIS = 100;
+
+    /** What accepts a connection; tests replace it to simulate "Too many open files". */
+    interface Acceptor {
+        Socket accept(ServerSocket listener) throws IOException;
+    }
+
     private final ServerSocket listener;
+    private Acceptor acceptor = ServerSocket::accept;
+    private boolean acceptFailing;
     private final boolean quiet;
     private final Consumer<String> log;
     /** The client being served, so that {@link #close()} can end a blocked read. */
@@ -65,19 +75,44 @@ public final class Server implements Closeable {
         return listener.getLocalPort();
     }
 
+    void acceptWith(Acceptor acceptor) {
+        this.acceptor = acceptor;
+    }
+
     /** Accepts and serves clients, one after the other, until {@link #close()} is called. */
     public void serve() {
         while (!listener.isClosed()) {
             Socket conn;
             try {
-                conn = listener.accept();
+                conn = acceptor.accept(listener);
             } catch (IOException e) {
                 if (!listener.isClosed()) {
-                    log.accept("accept() error: " + e.getMessage());
+                    backOff(e);
                 }
                 continue;
             }
+            if (acceptFailing) {
+                log.accept("accept() works again");
+                acceptFailing = false;
+            }
             handleClient(conn);
+        }
+    }
+
+    /**
+     * After a failed {@code accept} (typically "Too many open files"), waits a little before the
+     * next try: retrying at once would spin a core and flood the log while nothing changes.
+     * The episode is logged once, not once per try.
+     */
+    private void backOff(IOException e) {
+        if (!acceptFailing) {
+            log.accept("accept() error: " + e.getMessage() + "; retrying every " + ACCEPT_BACKOFF_MILLIS + " ms");
+            acceptFailing = true;
+        }
+        try {
+            Thread.sleep(ACCEPT_BACKOFF_MILLIS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -157,8 +192,9 @@ public final class Server implements Closeable {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();
+                System.out.println("stopped");
             } catch (IOException e) {
-                // exiting anyway
+                System.out.println("stopped, with an error: " + e.getMessage());
             }
         }));
         System.out.println("listening on " + options.host() + ":" + server.port());
