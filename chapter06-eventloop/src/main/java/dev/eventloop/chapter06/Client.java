@@ -71,6 +71,7 @@ public final class Client implements Closeable {
         List<String> texts = options.rest().isEmpty()
                 ? List.of("hello1", "hello2", "hello3")
                 : options.rest();
+        // tag::pipeline[]
         try (Client client = connect(options.host(), options.port())) {
             for (String text : texts) {
                 client.sendReq(text);
@@ -79,5 +80,6 @@ public final class Client implements Closeable {
                 out.println("server says: " + client.readRes());
             }
         }
+        // end::pipeline[]
     }
 }

@@ -15,6 +15,7 @@ import java.nio.channels.SocketChannel;
  * {@link ByteBuffer} is in.
  */
 final class Conn {
+    // tag::conn-state[]
     /** The three states of the book; a connection is in exactly one. */
     enum State {
         /** Reading requests; the loop waits for POLLIN. */
@@ -24,7 +25,9 @@ final class Conn {
         /** Finished (EOF, error or bad input); the loop closes it after this iteration. */
         STATE_END
     }
+    // end::conn-state[]
 
+    // tag::conn-buffers[]
     final SocketChannel channel;
     /** A small number for logs and traces; Java has no file descriptor numbers to print. */
     final int id;
@@ -36,16 +39,19 @@ final class Conn {
     int wbufSize = 0;
     int wbufSent = 0;
     final ByteBuffer wbuf = newBuffer();
+    // end::conn-buffers[]
 
     Conn(SocketChannel channel, int id) {
         this.channel = channel;
         this.id = id;
     }
 
+    // tag::new-buffer[]
     private static ByteBuffer newBuffer() {
         // Direct buffers: a heap buffer would be copied through a temporary direct one on every IO.
         // Little-endian: the protocol's byte order (a ByteBuffer starts out big-endian).
         return ByteBuffer.allocateDirect(Protocol.HEADER_SIZE + Protocol.K_MAX_MSG)
                 .order(ByteOrder.LITTLE_ENDIAN);
     }
+    // end::new-buffer[]
 }

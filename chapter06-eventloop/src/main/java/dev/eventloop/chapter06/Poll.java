@@ -93,6 +93,7 @@ public final class Poll implements Closeable {
      * @return the number of entries with a non-zero {@code revents}
      */
     public int poll(List<PollFd> fds, long timeoutMillis) throws IOException {
+        // tag::poll[]
         long call = ++calls;
         for (PollFd pfd : fds) {
             pfd.revents = 0;
@@ -133,6 +134,7 @@ public final class Poll implements Closeable {
         }
         selector.selectedKeys().clear(); // or the next call would report these again
         return ready;
+        // end::poll[]
     }
 
     /** Makes a {@link #poll} that is waiting, or the next one, return at once (thread-safe). */

@@ -70,6 +70,7 @@ public final class Epoll implements Closeable {
      * @param events what to wait for (ignored for DEL)
      * @param data handed back in each {@link Event} for this channel (ignored for MOD and DEL)
      */
+    // tag::epoll-ctl[]
     public void epollCtl(int op, SelectableChannel channel, int events, Object data) throws IOException {
         stats.interestDeclared(1);
         SelectionKey key = channel.keyFor(selector);
@@ -85,6 +86,7 @@ public final class Epoll implements Closeable {
             default -> throw new IllegalArgumentException("unknown op " + op);
         }
     }
+    // end::epoll-ctl[]
 
     /**
      * {@code epoll_wait}: waits until a channel in the set is ready or the timeout passes, and
@@ -93,6 +95,7 @@ public final class Epoll implements Closeable {
      * @param timeoutMillis as in C: negative waits forever, 0 returns at once
      * @return the number of ready channels
      */
+    // tag::epoll-wait[]
     public int epollWait(List<Event> events, long timeoutMillis) throws IOException {
         if (timeoutMillis < 0) {
             selector.select();
@@ -112,6 +115,7 @@ public final class Epoll implements Closeable {
         stats.waited(events.size(), selector.keys().size());
         return events.size();
     }
+    // end::epoll-wait[]
 
     /** Makes an {@link #epollWait} that is waiting, or the next one, return at once (thread-safe). */
     public void wakeup() {

@@ -116,6 +116,7 @@ public final class Server implements Closeable {
      * picks a free port; see {@link #port()}). Call {@link #run()} to serve.
      */
     public static Server open(Options options, Consumer<String> log) throws IOException {
+        closeOneChannelEarly();
         ServerSocketChannel listener = ServerSocketChannel.open();
         try {
             listener.bind(new InetSocketAddress(options.host(), options.port()));
@@ -126,6 +127,17 @@ public final class Server implements Closeable {
             listener.close();
             throw e;
         }
+    }
+
+    /**
+     * The JDK sets up its socket-closing machinery ({@code sun.nio.ch.FileDispatcherImpl}) on the
+     * first close of a socket, and that setup needs a spare file descriptor. If the first close
+     * came while the process is out of descriptors, the setup would fail for good, and every later
+     * close would throw {@code NoClassDefFoundError}: the loop would die just as clients leave
+     * and free descriptors. Closing one channel now, while descriptors are plentiful, avoids that.
+     */
+    private static void closeOneChannelEarly() throws IOException {
+        SocketChannel.open().close();
     }
 
     /** The port the server listens on. */
@@ -199,10 +211,13 @@ public final class Server implements Closeable {
         } catch (IOException e) {
             log.accept("poll() error: " + e.getMessage()); // the selector itself failed: nothing to serve with
         } finally {
-            int open = fd2conn.size();
-            closeEverything();
-            log.accept("stopped (closed the listener and " + open + " connections)");
-            stopped.countDown();
+            try {
+                int open = fd2conn.size();
+                closeEverything();
+                log.accept("stopped (closed the listener and " + open + " connections)");
+            } finally {
+                stopped.countDown(); // even if closing failed, close() must not wait forever
+            }
         }
     }
     // end::event-loop[]

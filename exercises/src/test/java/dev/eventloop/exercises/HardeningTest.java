@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 /** The failures every event loop meets in production, each handled by this server. */
@@ -58,6 +59,49 @@ class HardeningTest {
             }
             assertThat(running.log.stream().filter(line -> line.startsWith("accept() error"))).hasSize(1);
             assertThat(running.log).contains("accept() works again");
+        }
+    }
+
+    @Test
+    @EnabledOnOs(value = {OS.LINUX, OS.MAC}, disabledReason = "needs a shell with ulimit")
+    void aServerProcessThatReallyRunsOutOfDescriptorsRecovers() throws Exception {
+        // a server process allowed 64 descriptors, and 70 clients: the real "Too many open files"
+        String classes = Paths.get(Server.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder("/bin/sh", "-c", "ulimit -n 64 && exec \"$0\" -cp \"$1\" "
+                + Server.class.getName() + " --port 0 --quiet", java, classes).redirectErrorStream(true).start();
+        List<Socket> crowd = new ArrayList<>();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            String first = out.readLine();
+            assertThat(first).startsWith("listening on 127.0.0.1:");
+            int port = Integer.parseInt(first.substring(first.lastIndexOf(':') + 1));
+            try (Socket existing = Wire.connect(port)) {
+                // No request before the flood: the server's very first socket IO and closes happen
+                // while it is out of descriptors (see Server.closeOneChannelEarly).
+                for (int i = 0; i < 70; i++) {
+                    crowd.add(Wire.connect(port)); // the kernel completes these even when accept cannot
+                }
+                assertThat(out.readLine()).startsWith("accept() error: Too many open files");
+                roundTrip(existing, "during"); // the connections it has are still served
+
+                for (Socket socket : crowd) {
+                    socket.close(); // descriptors free up as the server sees these leave
+                }
+                assertThat(out.readLine()).isEqualTo("accept() works again");
+                try (Socket late = Wire.connect(port)) {
+                    roundTrip(late, "after");
+                }
+                roundTrip(existing, "still");
+            }
+            process.toHandle().destroy();
+            assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(out.readLine()).as("one error line per episode, then a clean stop").startsWith("stopped");
+        } finally {
+            for (Socket socket : crowd) {
+                socket.close();
+            }
+            process.destroyForcibly();
         }
     }
 
