@@ -114,6 +114,7 @@ public final class Server implements Closeable {
         }
     }
 
+    // tag::close-one-channel-early[]
     /**
      * The JDK sets up its socket-closing machinery ({@code sun.nio.ch.FileDispatcherImpl}) on the
      * first close of a socket, and that setup needs a spare file descriptor. If the first close
@@ -124,6 +125,7 @@ public final class Server implements Closeable {
     private static void closeOneChannelEarly() throws IOException {
         SocketChannel.open().close();
     }
+    // end::close-one-channel-early[]
 
     /** The port the server listens on. */
     public int port() {
