@@ -58,7 +58,7 @@ public final class ProgressSummary implements TestExecutionListener {
             } else {
                 status = c[0] + "/" + c[1] + " tests pass" + (c[0] == c[1] ? "  done" : "");
             }
-            out.append(String.format("  %d. %-26s %-34s hints: %s%n", exercise.number(), exercise.title(), status,
+            out.append(String.format("  %d. %-26s %-44s hints: %s%n", exercise.number(), exercise.title(), status,
                     exercise.docs()));
         }
         System.out.print(out);
