@@ -39,11 +39,13 @@ public final class Client implements Closeable {
     }
 
     /** Sends one request and returns the server's response: the book's {@code query}. */
+    // tag::query[]
     public String query(String text) throws IOException {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         Protocol.writeAll(socket.getOutputStream(), Protocol.encode(payload));
         return new String(Protocol.readMessage(socket.getInputStream()), StandardCharsets.UTF_8);
     }
+    // end::query[]
 
     @Override
     public void close() throws IOException {

@@ -37,6 +37,7 @@ public final class Protocol {
     private Protocol() {
     }
 
+    // tag::encode[]
     /** Builds one message: the little-endian length of {@code payload}, then the payload. */
     public static byte[] encode(byte[] payload) {
         if (payload.length > K_MAX_MSG) {
@@ -48,16 +49,19 @@ public final class Protocol {
                 .put(payload)
                 .array();
     }
+    // end::encode[]
 
     /**
      * Reads the payload length from a 4-byte header as the unsigned number the C code sees.
      *
      * @return a value from 0 to 4294967295; never negative
      */
+    // tag::decode-length[]
     public static long decodeLength(byte[] header) {
         int signed = ByteBuffer.wrap(header, 0, HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN).getInt();
         return Integer.toUnsignedLong(signed);
     }
+    // end::decode-length[]
 
     /**
      * Reads exactly {@code n} bytes unless the stream ends first: the book's {@code read_full}.
@@ -69,6 +73,7 @@ public final class Protocol {
      *
      * @return the number of bytes read: {@code n}, or fewer only if the stream ended (EOF)
      */
+    // tag::read-full[]
     public static int readFull(InputStream in, byte[] buf, int n) throws IOException {
         int got = 0;
         while (got < n) {
@@ -80,6 +85,7 @@ public final class Protocol {
         }
         return got;
     }
+    // end::read-full[]
 
     /**
      * Writes all of {@code buf}: the book's {@code write_all}.

@@ -61,6 +61,7 @@ public final class Server implements Closeable {
      * @param quiet leave out the per-request {@code client says:} line and the clean {@code EOF}
      * @param log where log lines go
      */
+    // tag::open[]
     public static Server open(String host, int port, boolean quiet, Consumer<String> log)
             throws IOException {
         ServerSocket listener = new ServerSocket();
@@ -69,6 +70,7 @@ public final class Server implements Closeable {
         listener.bind(new InetSocketAddress(host, port));
         return new Server(listener, quiet, log);
     }
+    // end::open[]
 
     /** The port the server listens on (the one the OS picked, if it was opened with port 0). */
     public int port() {
@@ -79,6 +81,7 @@ public final class Server implements Closeable {
         this.acceptor = acceptor;
     }
 
+    // tag::serve[]
     /** Accepts and serves clients, one after the other, until {@link #close()} is called. */
     public void serve() {
         while (!listener.isClosed()) {
@@ -98,6 +101,7 @@ public final class Server implements Closeable {
             handleClient(conn);
         }
     }
+    // end::serve[]
 
     /**
      * After a failed {@code accept} (typically "Too many open files"), waits a little before the
@@ -117,9 +121,12 @@ public final class Server implements Closeable {
     }
 
     /** Runs {@link #oneRequest} until the client leaves, then closes the connection. */
+    // tag::handle-client[]
     private void handleClient(Socket conn) {
         current = conn;
         try (conn) {
+            // send each reply at once, not after the ACK of the previous one (Nagle's algorithm)
+            conn.setTcpNoDelay(true);
             InputStream in = conn.getInputStream();
             OutputStream out = conn.getOutputStream();
             while (oneRequest(in, out)) {
@@ -133,12 +140,14 @@ public final class Server implements Closeable {
             current = null;
         }
     }
+    // end::handle-client[]
 
     /**
      * Handles one request: the book's {@code one_request}.
      *
      * @return {@code true} to go on with this client, {@code false} to close the connection
      */
+    // tag::one-request[]
     boolean oneRequest(InputStream in, OutputStream out) throws IOException {
         // 4 bytes header
         byte[] header = new byte[Protocol.HEADER_SIZE];
@@ -171,6 +180,7 @@ public final class Server implements Closeable {
         Protocol.writeAll(out, Protocol.encode(payload));
         return true;
     }
+    // end::one-request[]
 
     /** Stops the server: closes the listener and the client being served; {@link #serve()} returns. */
     @Override

@@ -176,6 +176,8 @@ public final class ThreadedServer implements Closeable {
     /** Runs {@link #oneRequest} until the client leaves, then closes the connection. */
     private void handleClient(Socket conn) {
         try (conn) {
+            // send each reply at once, not after the ACK of the previous one (Nagle's algorithm)
+            conn.setTcpNoDelay(true);
             InputStream in = conn.getInputStream();
             OutputStream out = conn.getOutputStream();
             while (oneRequest(in, out)) {

@@ -11,6 +11,7 @@ import dev.eventloop.chapter06.Poll.PollFd;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -238,8 +239,11 @@ public final class Server implements Closeable {
         try {
             // set the new connection fd to nonblocking mode
             channel.configureBlocking(false);
+            // Send each response at once. With Nagle's algorithm on, a small write waits for the
+            // ACK of the previous one, which the client may delay by up to 40 ms. Redis does this too.
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         } catch (IOException e) {
-            log.accept("fcntl error: " + e.getMessage());
+            log.accept("socket setup error: " + e.getMessage());
             closeChannel(channel);
             return;
         }
