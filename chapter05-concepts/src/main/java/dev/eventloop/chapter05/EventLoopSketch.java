@@ -243,6 +243,7 @@ public final class EventLoopSketch implements Closeable {
             Connection conn = new Connection(nextId++);
             try {
                 channel.configureBlocking(false); // a blocking client socket would stall every other client
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true); // replies go out at once, no Nagle delay
                 channel.register(selector, SelectionKey.OP_READ, conn);
                 if (!quiet) {
                     log.accept("accepted client " + conn.id + " from " + channel.getRemoteAddress());

@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the server has done, counted where it happens: every socket {@code read} and
- * {@code write} goes through {@link #read} and {@link #write}, every wait through {@link Poll}.
+ * {@code write} goes through {@link #read} and {@link #write}, every wait and every interest
+ * declaration through {@link Poll} or {@link Epoll}.
  *
  * <p>Counts, not timings, are what the tests assert: how many system calls a design makes and
  * how many bytes it moves do not depend on how fast or how loaded the machine is. The event loop
@@ -137,12 +138,18 @@ public final class Stats {
         return waits.get();
     }
 
-    /** Interest declarations handed to the kernel: every connection on every {@code poll}. */
+    /**
+     * Interest declarations handed to the kernel: with {@link Poll}, every connection on every
+     * call; with {@link Epoll}, one per {@code epoll_ctl}.
+     */
     public long interestUpdates() {
         return interestUpdates.get();
     }
 
-    /** Poll entries the loop scanned for results, ready or not. */
+    /**
+     * Entries the loop scanned after a wait: with {@link Poll}, the whole list, ready or not;
+     * with {@link Epoll}, only the ready ones.
+     */
     public long entriesExamined() {
         return entriesExamined.get();
     }
