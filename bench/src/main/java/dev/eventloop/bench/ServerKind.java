@@ -1,0 +1,88 @@
+package dev.eventloop.bench;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The servers the matrix compares. Each is a {@code main} that takes {@code --port 0 --host H
+ * --quiet} and prints one {@code listening on host:port} line when it is ready, so the runner can
+ * start any of them the same way (see {@link ServerProcess}).
+ */
+public enum ServerKind {
+    /** Chapter 4: blocking IO, one client at a time. */
+    CHAPTER04("chapter04", "chapter 4 blocking", dev.eventloop.chapter04.Server.class.getName()),
+    /** Chapter 5: chapter 4's code with a platform thread per connection. */
+    CHAPTER05("chapter05", "chapter 5 thread/conn", dev.eventloop.chapter05.ThreadedServer.class.getName()),
+    /** Chapter 6: the book's poll-style loop, compacting after every request, one write per response. */
+    CHAPTER06("chapter06", "chapter 6 poll loop", dev.eventloop.chapter06.Server.class.getName()),
+    /** The exercises done: epoll-style interest set, deferred compaction, batched writes. */
+    SOLUTIONS("solutions", "solutions epoll+batch", dev.eventloop.exercises.Server.class.getName()),
+    /** Netty 4.2, one event loop thread on NIO: what a Java developer would reach for. */
+    NETTY("netty", "Netty NIO 1 loop", NettyEchoServer.class.getName()),
+    /** A virtual thread per connection running blocking code (JDK 21 and newer). */
+    VIRTUAL_THREADS("virtual", "virtual threads", VirtualThreadEchoServer.class.getName());
+
+    private final String id;
+    private final String label;
+    private final String mainClass;
+
+    ServerKind(String id, String label, String mainClass) {
+        this.id = id;
+        this.label = label;
+        this.mainClass = mainClass;
+    }
+
+    /** The short name used in files and on the command line. */
+    public String id() {
+        return id;
+    }
+
+    /** The name the report and the chart show. */
+    public String label() {
+        return label;
+    }
+
+    /** The class whose {@code main} starts this server. */
+    public String mainClass() {
+        return mainClass;
+    }
+
+    /**
+     * Why this server cannot run on this JVM at all, or {@code null} if it can. Only the
+     * virtual-thread server has such a reason: it needs JDK 21.
+     */
+    public String unavailableReason() {
+        if (this == VIRTUAL_THREADS && !VirtualThreadEchoServer.available()) {
+            return "skipped: virtual threads need JDK 21 or newer (this is JDK " + Runtime.version().feature() + ")";
+        }
+        return null;
+    }
+
+    /**
+     * Why a cell cannot be measured meaningfully, or {@code null} if it can.
+     *
+     * <p>Chapter 4 serves one connection at a time and never reads from the next one until the
+     * current one leaves. With idle connections that never leave, the first idle connection it
+     * accepts would block it forever; and with a listen backlog of 50, most of 5,000 connections
+     * would not even finish their handshake. There is no number to report, only a hang.
+     */
+    public String notApplicableReason(Workload workload) {
+        if (this == CHAPTER04 && workload.idle() > 0) {
+            return "n/a: serves one connection at a time, so an idle connection blocks it for good"
+                    + " (and a backlog of 50 cannot even queue " + String.format("%,d", workload.idle()) + ")";
+        }
+        return null;
+    }
+
+    /** Finds a kind by {@link #id}. */
+    public static ServerKind byId(String id) {
+        return Arrays.stream(values()).filter(k -> k.id.equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown server " + id + "; known: "
+                        + Arrays.stream(values()).map(ServerKind::id).toList()));
+    }
+
+    /** Every kind, in report order. */
+    public static List<ServerKind> all() {
+        return List.of(values());
+    }
+}

@@ -1,0 +1,47 @@
+package dev.eventloop.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The benchmark is not a test; this only proves its machinery works: one server started in its
+ * own JVM, one second of pipelined load with a few idle connections, every byte checked.
+ */
+class SmokeTest {
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void theSolutionsServerEchoesEveryRequestUnderLoad() throws Exception {
+        Workload small = new Workload("smoke", 4, 8, 32, 20);
+        AtomicInteger windows = new AtomicInteger();
+        try (ServerProcess server = ServerProcess.start(ServerKind.SOLUTIONS)) {
+            LoadGenerator.Config config = new LoadGenerator.Config(new InetSocketAddress("127.0.0.1", server.port()),
+                    small, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(5), 1);
+
+            LoadGenerator.Result result = LoadGenerator.run(config, new LoadGenerator.Listener() {
+                @Override
+                public void measureStarted() {
+                    windows.incrementAndGet();
+                }
+
+                @Override
+                public void measureEnded() {
+                    windows.incrementAndGet();
+                }
+            });
+
+            // a failed check would have thrown LoadException: reaching here means zero errors
+            assertThat(result.rate()).isPositive();
+            assertThat(result.connectionsServed()).isEqualTo(4);
+            assertThat(result.idleChecked()).isEqualTo(20);
+            assertThat(result.latency().getTotalCount()).isPositive();
+            assertThat(windows).hasValue(2);
+            assertThat(server.cpuTime()).isPositive();
+        }
+    }
+}

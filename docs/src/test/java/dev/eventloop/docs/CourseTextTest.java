@@ -1,0 +1,201 @@
+package dev.eventloop.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps the course text true: quoted code equals its tagged source region, relative links and
+ * images resolve, the exercise index matches {@code Exercise.java}, and the commands name real
+ * modules, executions and tests. Each failure names the Markdown file and line (and, for a
+ * snippet, the source file and line) and says how to fix it.
+ */
+class CourseTextTest {
+    private static final String MAP = "docs/README.md";
+
+    private final Course course = Course.locate();
+
+    @Test
+    void everyQuotedCodeBlockEqualsItsTaggedSourceRegion() {
+        List<Snippets.Problem> problems = new Snippets(course).check();
+
+        assertThat(problems.stream().map(Snippets.Problem::message))
+                .as("code blocks that differ from their source; each names both places")
+                .isEmpty();
+    }
+
+    @Test
+    void theCourseTextQuotesSource() {
+        Snippets snippets = new Snippets(course);
+        int quotes = 0;
+        for (Path file : course.markdownFiles()) {
+            quotes += snippets.quotes(Markdown.read(file), new ArrayList<>()).size();
+        }
+        assertThat(quotes).as("snippet markers found under %s (is the root right?)", course.root()).isGreaterThan(10);
+    }
+
+    @Test
+    void everyRelativeLinkAndImagePointsToSomething() {
+        assertThat(new Links(course).check()).as("broken relative links (file:line: target)").isEmpty();
+    }
+
+    @Test
+    void javaBlocksThatQuoteSourceAreMarkedAsSnippets() {
+        Map<Path, Set<String>> sources = new HashMap<>();
+        for (Path source : course.javaSources()) {
+            sources.put(source, Course.lines(source).stream().map(String::strip).collect(Collectors.toSet()));
+        }
+        List<String> problems = new ArrayList<>();
+        for (Path file : course.markdownFiles()) {
+            Markdown md = Markdown.read(file);
+            for (Markdown.Fence fence : md.fences) {
+                boolean marked = fence.open() > 0 && md.lines.get(fence.open() - 1).strip().startsWith("<!-- snippet");
+                if (marked || !fence.language().equals("java")) {
+                    continue;
+                }
+                List<String> code = fence.content().stream().map(String::strip)
+                        .filter(line -> line.length() > 3 && !line.startsWith("//") && !line.equals("...")).toList();
+                if (code.size() < 3) {
+                    continue;
+                }
+                for (Map.Entry<Path, Set<String>> source : sources.entrySet()) {
+                    if (source.getValue().containsAll(code)) {
+                        problems.add(course.rel(file) + ":" + (fence.open() + 1) + " quotes " + course.rel(source.getKey())
+                                + " without a snippet marker: tag the region in the source and put"
+                                + " <!-- snippet: path#tag --> on the line before the block, so that it cannot drift");
+                        break;
+                    }
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void theExerciseIndexMatchesExerciseJava() {
+        List<Exercises.Exercise> exercises = Exercises.read(course);
+        List<String> map = Course.lines(course.root().resolve(MAP));
+        List<String> problems = new ArrayList<>();
+        for (Exercises.Exercise exercise : exercises) {
+            Path page = course.root().resolve(exercise.docs());
+            if (!Files.isRegularFile(page)) {
+                problems.add(Exercises.SOURCE + " names " + exercise.docs() + ", which does not exist");
+                continue;
+            }
+            String link = "(" + course.root().resolve("docs").relativize(page).toString().replace('\\', '/') + ")";
+            boolean listed = map.stream().anyMatch(line -> line.contains(link) && line.contains(exercise.title())
+                    && line.contains("`" + exercise.tag() + "`") && line.matches("^\\|\\s*" + exercise.number() + "\\s*\\|.*"));
+            if (!listed) {
+                problems.add(MAP + " has no exercise table row | " + exercise.number() + " | ... " + exercise.title()
+                        + " ... `" + exercise.tag() + "` ... " + link + " |, as " + Exercises.SOURCE + " names it");
+            }
+            String text = Course.read(page);
+            if (!text.contains("-Dgroups=" + exercise.tag())) {
+                problems.add(exercise.docs() + " never shows how to run only its tests: -Dgroups=" + exercise.tag());
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void progressSummaryLinesAreLaidOutAsProgressSummaryJavaPrintsThem() {
+        String source = "exercises/src/test/java/dev/eventloop/exercises/ProgressSummary.java";
+        Matcher format = Pattern.compile("String\\.format\\(\"(  %d\\. [^\"]*hints: %s)%n\"")
+                .matcher(Course.read(course.root().resolve(source)));
+        assertThat(format.find()).as("the summary line's format string in %s", source).isTrue();
+        Map<Integer, String> titles = new HashMap<>();
+        for (Exercises.Exercise exercise : Exercises.read(course)) {
+            titles.put(exercise.number(), exercise.title());
+        }
+        Pattern row = Pattern.compile("^ *  (\\d)\\. (.*?) hints: (\\S+)$");
+        List<String> problems = new ArrayList<>();
+        for (Path file : course.markdownFiles()) {
+            Markdown md = Markdown.read(file);
+            for (Markdown.Fence fence : md.fences) {
+                for (int k = 0; k < fence.content().size(); k++) {
+                    String line = fence.content().get(k);
+                    Matcher m = row.matcher(line);
+                    String title = m.matches() ? titles.get(Integer.parseInt(m.group(1))) : null;
+                    if (title == null || !m.group(2).startsWith(title)) {
+                        continue;
+                    }
+                    String status = m.group(2).substring(title.length()).strip();
+                    String expected = String.format(format.group(1), Integer.parseInt(m.group(1)), title, status, m.group(3));
+                    if (!line.equals(expected)) {
+                        problems.add(course.rel(file) + ":" + (fence.open() + 2 + k) + " shows a progress summary line laid"
+                                + " out differently from what " + source + " prints now:\n    docs:  " + line
+                                + "\n    print: " + expected + "\n  Run the tests and paste what they print.");
+                    }
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void everyCommandNamesRealModulesExecutionsAndTests() {
+        Set<String> tags = Exercises.read(course).stream().map(Exercises.Exercise::tag).collect(Collectors.toSet());
+
+        assertThat(new Commands(course, tags).check()).as("commands that cannot work as written").isEmpty();
+    }
+
+    @Test
+    void mermaidBlocksUseTheDiagramTypesGitHubRenders() {
+        List<String> problems = new ArrayList<>();
+        for (Path file : course.markdownFiles()) {
+            Markdown md = Markdown.read(file);
+            for (Markdown.Fence fence : md.fences) {
+                if (!fence.language().equals("mermaid")) {
+                    continue;
+                }
+                String where = course.rel(file) + ":" + (fence.open() + 1);
+                List<String> lines = fence.content().stream().map(String::strip)
+                        .filter(l -> !l.isEmpty() && !l.startsWith("%%")).toList();
+                String first = lines.isEmpty() ? "" : lines.get(0);
+                if (!first.matches("stateDiagram-v2|sequenceDiagram|(flowchart|graph) (TD|TB|LR|RL|BT)")) {
+                    problems.add(where + ": starts with \"" + first + "\"; use stateDiagram-v2, sequenceDiagram or flowchart LR/TD");
+                }
+                long opened = lines.stream().filter(l -> l.matches("^(subgraph|loop|alt|opt|par|critical|rect|box)\\b.*")
+                        || l.matches("^state .*\\{$")).count();
+                long closed = lines.stream().filter(l -> l.equals("end") || l.equals("}")).count();
+                if (opened != closed) {
+                    problems.add(where + ": " + opened + " blocks opened (subgraph, loop, alt, state {...}) but " + closed + " closed");
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void theCourseMapLinksEveryPage() throws Exception {
+        Path docs = course.root().resolve("docs");
+        Set<String> linked = new HashSet<>();
+        Links links = new Links(course);
+        for (Links.Link link : Links.links(Markdown.read(docs.resolve("README.md")))) {
+            if (links.broken(link) == null && !link.target().contains(":")) {
+                String path = link.target().replaceAll("#.*", "");
+                linked.add(course.rel(docs.resolve(path)));
+            }
+        }
+        List<String> pages = new ArrayList<>();
+        for (Path dir : List.of(docs, docs.resolve("exercises"))) {
+            try (Stream<Path> files = Files.list(dir)) {
+                files.filter(p -> p.toString().endsWith(".md") && !p.getFileName().toString().equals("README.md"))
+                        .map(course::rel).sorted().forEach(pages::add);
+            }
+        }
+        assertThat(linked).as("pages linked from " + MAP).containsAll(pages);
+    }
+}
