@@ -3,6 +3,7 @@ package dev.eventloop.exercises;
 import static dev.eventloop.exercises.Conn.State.STATE_END;
 import static dev.eventloop.exercises.Conn.State.STATE_REQ;
 import static dev.eventloop.exercises.Conn.State.STATE_RES;
+// Epoll's names are imported for exercise 1: the shipped poll loop does not use them yet.
 import static dev.eventloop.exercises.Epoll.EPOLLIN;
 import static dev.eventloop.exercises.Epoll.EPOLL_CTL_ADD;
 import static dev.eventloop.exercises.Epoll.EPOLL_CTL_MOD;
