@@ -2,6 +2,7 @@ package dev.eventloop.chapter06;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 
 /**
@@ -28,7 +29,10 @@ final class Conn {
     // end::conn-state[]
 
     // tag::conn-buffers[]
-    final SocketChannel channel;
+    /** The book's {@code fd}, for poll and the connection table. */
+    final SocketChannel socket;
+    /** The same socket for {@code read} and {@code write}: a {@link CountedChannel}. */
+    final ByteChannel channel;
     /** A small number for logs and traces; Java has no file descriptor numbers to print. */
     final int id;
     State state = State.STATE_REQ;
@@ -41,8 +45,10 @@ final class Conn {
     final ByteBuffer wbuf = newBuffer();
     // end::conn-buffers[]
 
-    Conn(SocketChannel channel, int id) {
-        this.channel = channel;
+    /** A new connection on {@code socket}, whose reads and writes {@code stats} counts. */
+    Conn(SocketChannel socket, Stats stats, int id) {
+        this.socket = socket;
+        this.channel = new CountedChannel(socket, stats);
         this.id = id;
     }
 
