@@ -6,9 +6,9 @@ import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What the server has done, counted where it happens: every socket {@code read} and
- * {@code write} goes through {@link #read} and {@link #write}, every wait and every interest
- * declaration through {@link Poll} or {@link Epoll}.
+ * What the server has done, counted where it happens: every {@code read} and {@code write} on a
+ * connection goes through its {@link CountedChannel}, every wait and every interest declaration
+ * through {@link Poll} or {@link Epoll}.
  *
  * <p>Counts, not timings, are what the tests assert: how many system calls a design makes and
  * how many bytes it moves do not depend on how fast or how loaded the machine is. The event loop
@@ -31,7 +31,7 @@ public final class Stats {
     private final AtomicLong openChannels = new AtomicLong();
     private final AtomicLong registeredKeys = new AtomicLong();
 
-    /** {@code channel.read(buf)}, counted: the book's {@code read()} in {@code try_fill_buffer}. */
+    /** {@code channel.read(buf)}, counted: the book's {@code read()}; see {@link CountedChannel}. */
     int read(SocketChannel channel, ByteBuffer buf) throws IOException {
         reads.incrementAndGet();
         int n = channel.read(buf);
@@ -42,7 +42,7 @@ public final class Stats {
         return n;
     }
 
-    /** {@code channel.write(buf)}, counted: the book's {@code write()} in {@code try_flush_buffer}. */
+    /** {@code channel.write(buf)}, counted: the book's {@code write()}; see {@link CountedChannel}. */
     int write(SocketChannel channel, ByteBuffer buf) throws IOException {
         writes.incrementAndGet();
         int n = channel.write(buf);

@@ -1,7 +1,8 @@
 package dev.eventloop.exercises;
 
 import dev.eventloop.exercises.Poll.PollFd;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.SelectableChannel;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -17,94 +18,149 @@ import java.util.function.Consumer;
  * reads: the listener ({@code L}) and connection 1 both wanted POLLIN; connection 1 was readable;
  * it read two requests and answered each (REQ to RES and back as each response was flushed).
  * {@code POLLERR}, asked for on every connection, is left out; {@code -} means "nothing".
+ *
+ * <p>{@link Poll} or {@link Epoll} reports each wait, the server each accept, state change and close. With
+ * tracing off the server holds {@link #OFF}, whose methods do nothing, so the event loop needs no
+ * {@code if (tracing)} anywhere. A line is printed when the loop comes back to wait, that is when
+ * its iteration is over, or by {@link #flush()} when the loop ends.
  */
-final class Trace {
-    private final Consumer<String> out;
-    private final StringBuilder line = new StringBuilder();
-    private long iteration;
-    private int details;
-    private Conn lastTransition;
+class Trace {
+    /** No tracing: every method does nothing. */
+    static final Trace OFF = new Trace();
 
-    Trace(Consumer<String> out) {
-        this.out = out;
+    /** A trace that prints each iteration's line to {@code out}. */
+    static Trace printingTo(Consumer<String> out) {
+        return new Printing(out);
     }
 
-    void polled(List<PollFd> pollArgs, Map<SocketChannel, Conn> fd2conn) {
-        line.setLength(0);
-        details = 0;
-        lastTransition = null;
-        line.append("[loop ").append(++iteration).append("] poll(");
-        StringBuilder ready = new StringBuilder();
-        for (int i = 0; i < pollArgs.size(); i++) {
-            PollFd pfd = pollArgs.get(i);
-            String name = i == 0 ? "L" : "#" + fd2conn.get(pfd.channel()).id;
-            line.append(i == 0 ? "" : " ").append(name).append(':').append(events(pfd.events()));
-            if (pfd.revents() != 0) {
-                ready.append(ready.length() == 0 ? "" : " ").append(name).append(':').append(events(pfd.revents()));
+    /** The loop is about to wait again: its previous iteration is over. */
+    void waiting() {
+    }
+
+    /** {@code poll} returned: each entry's {@code revents} is set. */
+    void polled(List<PollFd> pollArgs) {
+    }
+
+    /** {@code epoll_wait} returned these events. */
+    void epollWaited(List<Epoll.Event> events) {
+    }
+
+    /** {@code conn} is about to change state to {@code next}. */
+    void transition(Conn conn, Conn.State next) {
+    }
+
+    /** {@code conn} joined the connection table. */
+    void accepted(Conn conn) {
+    }
+
+    /** {@code conn} was closed and left the table. */
+    void closed(Conn conn) {
+    }
+
+    /** The loop ended: print what is left of its last iteration. */
+    void flush() {
+        waiting();
+    }
+
+    private static final class Printing extends Trace {
+        private final Consumer<String> out;
+        private final StringBuilder line = new StringBuilder();
+        /** Connection ids by socket: the poll list only has the sockets. */
+        private final Map<SelectableChannel, Integer> ids = new HashMap<>();
+        private long iteration;
+        private int details;
+        private Conn lastTransition;
+
+        Printing(Consumer<String> out) {
+            this.out = out;
+        }
+
+        @Override
+        void waiting() {
+            if (line.length() > 0) {
+                out.accept(line.toString());
+                line.setLength(0);
             }
         }
-        line.append(ready.length() == 0 ? ") -> nothing ready" : ") -> ready(" + ready + ")");
-    }
 
-    void epollWaited(List<Epoll.Event> events) {
-        line.setLength(0);
-        details = 0;
-        lastTransition = null;
-        line.append("[loop ").append(++iteration).append("] epoll_wait -> ");
-        if (events.isEmpty()) {
-            line.append("nothing ready");
-            return;
+        @Override
+        void polled(List<PollFd> pollArgs) {
+            details = 0;
+            lastTransition = null;
+            line.append("[loop ").append(++iteration).append("] poll(");
+            StringBuilder ready = new StringBuilder();
+            for (int i = 0; i < pollArgs.size(); i++) {
+                PollFd pfd = pollArgs.get(i);
+                String name = i == 0 ? "L" : "#" + ids.get(pfd.channel());
+                line.append(i == 0 ? "" : " ").append(name).append(':').append(events(pfd.events()));
+                if (pfd.revents() != 0) {
+                    ready.append(ready.length() == 0 ? "" : " ").append(name).append(':').append(events(pfd.revents()));
+                }
+            }
+            line.append(ready.length() == 0 ? ") -> nothing ready" : ") -> ready(" + ready + ")");
         }
-        line.append("ready(");
-        for (int i = 0; i < events.size(); i++) {
-            Epoll.Event event = events.get(i);
-            String name = event.data() instanceof Conn conn ? "#" + conn.id : "L";
-            line.append(i == 0 ? "" : " ").append(name).append(':').append(events(event.events()));
+
+        @Override
+        void epollWaited(List<Epoll.Event> events) {
+            details = 0;
+            lastTransition = null;
+            line.append("[loop ").append(++iteration).append("] epoll_wait -> ");
+            if (events.isEmpty()) {
+                line.append("nothing ready");
+                return;
+            }
+            line.append("ready(");
+            for (int i = 0; i < events.size(); i++) {
+                Epoll.Event event = events.get(i);
+                String name = event.data() instanceof Conn conn ? "#" + conn.id : "L";
+                line.append(i == 0 ? "" : " ").append(name).append(':').append(events(event.events()));
+            }
+            line.append(')');
         }
-        line.append(')');
-    }
 
-    void transition(Conn conn, Conn.State next) {
-        if (conn != lastTransition) {
-            detail("#" + conn.id + " " + shortName(conn.state));
-            lastTransition = conn;
+        @Override
+        void transition(Conn conn, Conn.State next) {
+            if (conn != lastTransition) {
+                detail("#" + conn.id + " " + shortName(conn.state));
+                lastTransition = conn;
+            }
+            line.append('>').append(shortName(next));
         }
-        line.append('>').append(shortName(next));
-    }
 
-    void accepted(Conn conn) {
-        detail("accept #" + conn.id);
-        lastTransition = null;
-    }
-
-    void closed(Conn conn) {
-        detail("close #" + conn.id);
-        lastTransition = null;
-    }
-
-    void endIteration() {
-        out.accept(line.toString());
-    }
-
-    private void detail(String text) {
-        line.append(details++ == 0 ? " | " : ", ").append(text);
-    }
-
-    private static String shortName(Conn.State state) {
-        return state.name().substring("STATE_".length());
-    }
-
-    private static String events(int events) {
-        if (events == 0) {
-            return "-";
+        @Override
+        void accepted(Conn conn) {
+            ids.put(conn.socket, conn.id);
+            detail("accept #" + conn.id);
+            lastTransition = null;
         }
-        StringBuilder sb = new StringBuilder();
-        if ((events & Poll.POLLIN) != 0) {
-            sb.append("in");
+
+        @Override
+        void closed(Conn conn) {
+            ids.remove(conn.socket);
+            detail("close #" + conn.id);
+            lastTransition = null;
         }
-        if ((events & Poll.POLLOUT) != 0) {
-            sb.append(sb.length() == 0 ? "" : "+").append("out");
+
+        private void detail(String text) {
+            line.append(details++ == 0 ? " | " : ", ").append(text);
         }
-        return sb.toString();
+
+        private static String shortName(Conn.State state) {
+            return state.name().substring("STATE_".length());
+        }
+
+        private static String events(int events) {
+            if (events == 0) {
+                return "-";
+            }
+            StringBuilder sb = new StringBuilder();
+            if ((events & Poll.POLLIN) != 0) {
+                sb.append("in");
+            }
+            if ((events & Poll.POLLOUT) != 0) {
+                sb.append(sb.length() == 0 ? "" : "+").append("out");
+            }
+            return sb.toString();
+        }
     }
 }

@@ -35,7 +35,7 @@ class BatchedWritesExerciseTest {
         try (Server server = Server.open(Options.parse("--port", "0", "--quiet"), line -> { })) {
             ScriptedChannel channel = new ScriptedChannel().arrive(burst); // all 100 arrive together
 
-            server.connectionIo(new Conn(channel, 1));
+            server.connectionIo(new Conn(channel, server.stats(), 1));
 
             assertThat(channel.written()).isEqualTo(burst);
             long writes = server.stats().writes();
@@ -58,7 +58,7 @@ class BatchedWritesExerciseTest {
                 channel.arrive(Arrays.copyOfRange(all, at, Math.min(all.length, at + 4100)));
             }
 
-            server.connectionIo(new Conn(channel, 1));
+            server.connectionIo(new Conn(channel, server.stats(), 1));
 
             assertThat(channel.written()).isEqualTo(all);
             Stats stats = server.stats();

@@ -44,7 +44,7 @@ class DeferredMemmoveExerciseTest {
         for (int at = 0; at < all.length; at += 3500) { // delivered in 4 reads
             channel.arrive(Arrays.copyOfRange(all, at, Math.min(all.length, at + 3500)));
         }
-        Conn conn = new Conn(channel, 1);
+        Conn conn = new Conn(channel, server.stats(), 1);
 
         server.connectionIo(conn);
 
@@ -94,7 +94,7 @@ class DeferredMemmoveExerciseTest {
                 .arrive(Arrays.copyOfRange(both, 0, midBuffer))
                 .arrive(Arrays.copyOfRange(both, midBuffer, both.length));
 
-        server.connectionIo(new Conn(channel, 1));
+        server.connectionIo(new Conn(channel, server.stats(), 1));
 
         assertThat(channel.written()).isEqualTo(both);
     }
@@ -108,7 +108,7 @@ class DeferredMemmoveExerciseTest {
                     .arrive(Arrays.copyOfRange(three, 0, split))
                     .arrive(Arrays.copyOfRange(three, split, three.length));
 
-            server.connectionIo(new Conn(channel, split));
+            server.connectionIo(new Conn(channel, server.stats(), split));
 
             assertThat(channel.written()).as("split at byte %d", split).isEqualTo(three);
         }

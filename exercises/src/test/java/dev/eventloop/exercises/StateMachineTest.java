@@ -28,7 +28,7 @@ class StateMachineTest {
     void setUp() throws IOException {
         server = Server.open(Options.parse("--port", "0"), log::add);
         channel = new ScriptedChannel();
-        conn = new Conn(channel, 1);
+        conn = new Conn(channel, server.stats(), 1);
     }
 
     @AfterEach
@@ -117,7 +117,7 @@ class StateMachineTest {
         assertThat(conn.state).isEqualTo(STATE_END);
 
         ScriptedChannel body = new ScriptedChannel().arrive(new byte[] {0x05, 0, 0, 0, 'a', 'b'}).endOfStream();
-        Conn second = new Conn(body, 2);
+        Conn second = new Conn(body, server.stats(), 2);
         server.connectionIo(second);
         assertThat(second.state).isEqualTo(STATE_END);
 

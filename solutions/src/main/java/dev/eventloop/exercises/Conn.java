@@ -2,6 +2,7 @@ package dev.eventloop.exercises;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 
 /**
@@ -25,7 +26,10 @@ final class Conn {
         STATE_END
     }
 
-    final SocketChannel channel;
+    /** The book's {@code fd}, for poll and the connection table. */
+    final SocketChannel socket;
+    /** The same socket for {@code read} and {@code write}: a {@link CountedChannel}. */
+    final ByteChannel channel;
     /** A small number for logs and traces; Java has no file descriptor numbers to print. */
     final int id;
     State state = State.STATE_REQ;
@@ -38,8 +42,10 @@ final class Conn {
     int wbufSent = 0;
     final ByteBuffer wbuf = newBuffer();
 
-    Conn(SocketChannel channel, int id) {
-        this.channel = channel;
+    /** A new connection on {@code socket}, whose reads and writes {@code stats} counts. */
+    Conn(SocketChannel socket, Stats stats, int id) {
+        this.socket = socket;
+        this.channel = new CountedChannel(socket, stats);
         this.id = id;
     }
 

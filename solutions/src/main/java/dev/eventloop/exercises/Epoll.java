@@ -56,11 +56,18 @@ public final class Epoll implements Closeable {
 
     private final Selector selector;
     private final Stats stats;
+    private final Trace trace;
 
     /** {@code epoll_create}: a new, empty interest set; {@code stats} counts what it does. */
     public Epoll(Stats stats) throws IOException {
+        this(stats, Trace.OFF);
+    }
+
+    /** Like {@link #Epoll(Stats)}, telling {@code trace} of every wait (for {@code --trace}). */
+    Epoll(Stats stats, Trace trace) throws IOException {
         this.selector = Selector.open();
         this.stats = stats;
+        this.trace = trace;
     }
 
     /**
@@ -97,6 +104,7 @@ public final class Epoll implements Closeable {
      */
     // tag::epoll-wait[]
     public int epollWait(List<Event> events, long timeoutMillis) throws IOException {
+        trace.waiting();
         if (timeoutMillis < 0) {
             selector.select();
         } else if (timeoutMillis == 0) {
@@ -113,6 +121,7 @@ public final class Epoll implements Closeable {
         }
         selector.selectedKeys().clear(); // or the next wait would report these again
         stats.waited(events.size(), selector.keys().size());
+        trace.epollWaited(events);
         return events.size();
     }
     // end::epoll-wait[]

@@ -77,12 +77,19 @@ public final class Poll implements Closeable {
 
     private final Selector selector;
     private final Stats stats;
+    private final Trace trace;
     private long calls;
 
     /** Opens a poller; {@code stats} counts the interest declarations and entries it handles. */
     public Poll(Stats stats) throws IOException {
+        this(stats, Trace.OFF);
+    }
+
+    /** Like {@link #Poll(Stats)}, telling {@code trace} of every call (for {@code --trace}). */
+    Poll(Stats stats, Trace trace) throws IOException {
         this.selector = Selector.open();
         this.stats = stats;
+        this.trace = trace;
     }
 
     /**
@@ -93,6 +100,7 @@ public final class Poll implements Closeable {
      * @return the number of entries with a non-zero {@code revents}
      */
     public int poll(List<PollFd> fds, long timeoutMillis) throws IOException {
+        trace.waiting();
         long call = ++calls;
         for (PollFd pfd : fds) {
             pfd.revents = 0;
@@ -132,6 +140,7 @@ public final class Poll implements Closeable {
             }
         }
         selector.selectedKeys().clear(); // or the next call would report these again
+        trace.polled(fds);
         return ready;
     }
 

@@ -17,6 +17,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
 /**
@@ -35,8 +35,8 @@ import java.util.function.Consumer;
  * {@code EXERCISE 2 (deferred-memmove)} and {@code EXERCISE 3 (batched-writes)}, hold the code
  * each exercise replaces; everything outside them is given. As shipped, they behave exactly like
  * chapter 6. The tests tagged with each exercise fail until it is done; {@code docs/exercises/}
- * says what to do. All IO goes through {@link Stats}, {@link Poll} and {@link Epoll}, which count
- * what the tests check.
+ * says what to do. All IO goes through {@link CountedChannel}, {@link Poll} and {@link Epoll},
+ * which count what the tests check.
  *
  * <pre>
  *                 accept
@@ -50,13 +50,21 @@ import java.util.function.Consumer;
  *   |  too long                                       |
  *   |                                                 | write error
  *   +-----------------&gt; STATE_END &lt;-------------------+
- *                      (closed at the end of the iteration)
+ *                      (closed at the end of the iteration; never left)
  * </pre>
  *
  * <p>Every iteration of {@link #run()}: build the poll list (the listener first, then each
  * connection with POLLIN in {@code STATE_REQ} or POLLOUT in {@code STATE_RES}, never both), wait
  * for readiness with a 1000 ms timeout, run the state machine of each ready connection, close
  * those that reached {@code STATE_END}, and accept one new connection if the listener is ready.
+ * The methods that map to the book's functions keep its names: {@code acceptNewConn},
+ * {@code connectionIo}, {@code stateReq}, {@code tryFillBuffer}, {@code tryOneRequest},
+ * {@code stateRes}, {@code tryFlushBuffer}.
+ *
+ * <p>What stands beside the book's code, out of its way: each connection reads and writes through
+ * a {@link CountedChannel}, so {@link Stats} sees every system call; {@code --trace} is told of
+ * each wait by {@link Poll} and of each state change by {@link #setState}; {@link Lifecycle} runs
+ * the loop once and stops it from another thread.
  *
  * <p>Three places where this port departs from the book's first version, on purpose:
  * <ul>
@@ -64,7 +72,7 @@ import java.util.function.Consumer;
  *       read buffer are handled at once (see {@link #connectionIo}).
  *   <li><b>Running out of descriptors</b>: when {@code accept} fails, the loop stops asking for
  *       the listener for {@value #ACCEPT_BACKOFF_MILLIS} ms instead of retrying in a tight loop,
- *       and logs the episode once (see {@link #acceptNewConn}).
+ *       and logs the episode once (see {@link #pauseAccepting}).
  *   <li><b>Stopping</b>: {@link #close()} ends the loop from any thread and closes every socket.
  * </ul>
  */
@@ -73,6 +81,17 @@ public final class Server implements Closeable {
     static final long ACCEPT_BACKOFF_MILLIS = 100;
     /** The book's poll timeout; it only bounds how long a stop request can go unnoticed. */
     static final long POLL_TIMEOUT_MILLIS = 1000;
+    /**
+     * The listen backlog: how many connections the kernel queues for us before we accept them.
+     * The JDK's default is 50; with more clients than that connecting at once, the rest see their
+     * SYN dropped and retry a second later. The book passes {@code SOMAXCONN}, which is 4096 on
+     * a current Linux; the kernel caps any larger value at {@code net.core.somaxconn}.
+     */
+    static final int BACKLOG = 4096;
+    /** The book's {@code assert(conn->rbuf_size < sizeof(conn->rbuf))}, said in words. */
+    static final String NO_ROOM_TO_READ = "invariant broken: the read buffer is full before a read"
+            + " (rbufSize == capacity). A full buffer holds a whole message, and whole messages must"
+            + " be consumed before the next read; see docs/06-eventloop.md, \"tryFillBuffer\".";
 
     /** What accepts a connection; tests replace it to simulate "Too many open files". */
     interface Acceptor {
@@ -80,11 +99,13 @@ public final class Server implements Closeable {
     }
 
     private final ServerSocketChannel listener;
+    private final Stats stats = new Stats();
+    private final Trace trace;
     /** The readiness API the chapter 6 loop uses: the whole interest list on every call. */
     private final Poll poll;
     /** The readiness API exercise 1 moves to: an interest set kept between waits. */
     private final Epoll epoll;
-    private final Stats stats = new Stats();
+    private final Lifecycle lifecycle = new Lifecycle();
     private final boolean quiet;
     private final Consumer<String> log;
     /**
@@ -93,24 +114,18 @@ public final class Server implements Closeable {
      * is the key. Insertion order keeps the poll list, and so the trace, in accept order.
      */
     private final Map<SocketChannel, Conn> fd2conn = new LinkedHashMap<>();
-    private final Trace trace;
     private Acceptor acceptor = ServerSocketChannel::accept;
     private int nextConnId = 1;
     private long acceptPausedUntil;
     private boolean acceptFailing;
 
-    private volatile boolean stopping;
-    private boolean started;
-    private Thread loopThread;
-    private final CountDownLatch stopped = new CountDownLatch(1);
-
     private Server(ServerSocketChannel listener, Options options, Consumer<String> log) throws IOException {
         this.listener = listener;
-        this.poll = new Poll(stats);
-        this.epoll = new Epoll(stats);
+        this.trace = options.trace() ? Trace.printingTo(log) : Trace.OFF;
+        this.poll = new Poll(stats, trace);
+        this.epoll = new Epoll(stats, trace);
         this.quiet = options.quiet();
         this.log = log;
-        this.trace = options.trace() ? new Trace(log) : null;
     }
 
     /**
@@ -121,7 +136,10 @@ public final class Server implements Closeable {
         closeOneChannelEarly();
         ServerSocketChannel listener = ServerSocketChannel.open();
         try {
-            listener.bind(new InetSocketAddress(options.host(), options.port()));
+            // The book sets SO_REUSEADDR here; the JDK already does so on every listening socket.
+            // The book binds 0.0.0.0 (every interface); this port binds 127.0.0.1 by default, on
+            // purpose: a course server has no business listening beyond this machine.
+            listener.bind(new InetSocketAddress(options.host(), options.port()), BACKLOG);
             // set the listen fd to nonblocking mode: the loop must never block anywhere but in poll
             listener.configureBlocking(false);
             return new Server(listener, options, log);
@@ -159,20 +177,14 @@ public final class Server implements Closeable {
     // tag::event-loop[]
     /** Runs the event loop on the calling thread until {@link #close()} is called. */
     public void run() {
-        synchronized (this) {
-            if (started || stopping) {
-                throw new IllegalStateException("run() may be called once, before close()");
-            }
-            started = true;
-            loopThread = Thread.currentThread();
-        }
+        lifecycle.start(); // once, and not after close()
         try {
             // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md ----
             // the event loop, epoll style: the listener joins the interest set once, up front
             epoll.epollCtl(EPOLL_CTL_ADD, listener, EPOLLIN, listener);
             boolean listening = true;
             List<Event> events = new ArrayList<>();
-            while (!stopping) {
+            while (!lifecycle.stopping()) {
                 if (listening == acceptPaused()) {
                     // out of descriptors (or back): stop or start watching the listener
                     listening = !listening;
@@ -181,9 +193,6 @@ public final class Server implements Closeable {
 
                 // wait for readiness: only the ready channels come back, however many are idle
                 epoll.epollWait(events, pollTimeout());
-                if (trace != null) {
-                    trace.epollWaited(events);
-                }
 
                 for (Event event : events) {
                     if (event.data() == listener) {
@@ -198,25 +207,15 @@ public final class Server implements Closeable {
                         destroy(conn); // closing the channel also takes it out of the interest set
                     } else if (conn.state != before) {
                         // interest changes only when the state does
-                        epoll.epollCtl(EPOLL_CTL_MOD, conn.channel, interest(conn), conn);
+                        epoll.epollCtl(EPOLL_CTL_MOD, conn.socket, interest(conn), conn);
                     }
-                }
-                stats.connectionTableSize(fd2conn.size());
-                if (trace != null) {
-                    trace.endIteration();
                 }
             }
             // ---- EXERCISE 1 (epoll) end ----
         } catch (IOException e) {
             log.accept("poll() error: " + e.getMessage()); // the selector itself failed: nothing to serve with
         } finally {
-            try {
-                int open = fd2conn.size();
-                closeEverything();
-                log.accept("stopped (closed the listener and " + open + " connections)");
-            } finally {
-                stopped.countDown(); // even if closing failed, close() must not wait forever
-            }
+            lifecycle.finish(this::closeEverything);
         }
     }
     // end::event-loop[]
@@ -224,55 +223,38 @@ public final class Server implements Closeable {
     // tag::accept-new-conn[]
     private void acceptNewConn() {
         // accept
-        SocketChannel channel;
+        SocketChannel connfd;
         try {
-            stats.acceptAttempted();
-            channel = acceptor.accept(listener);
+            connfd = accept();
         } catch (IOException e) {
-            // Typically "Too many open files". The pending connection stays queued, so the listener
-            // stays ready: retrying at once would spin. Leave the listener out of poll for a while
-            // and keep serving the connections we have; log once per episode, not per attempt.
-            if (!acceptFailing) {
-                log.accept("accept() error: " + e.getMessage() + "; pausing accept for "
-                        + ACCEPT_BACKOFF_MILLIS + " ms at a time until it works again");
-                acceptFailing = true;
-            }
-            acceptPausedUntil = System.nanoTime() + ACCEPT_BACKOFF_MILLIS * 1_000_000;
+            pauseAccepting(e);
             return;
         }
-        if (channel == null) {
+        if (connfd == null) {
             return; // nothing to accept after all (the client gave up already)
         }
-        if (acceptFailing) {
-            log.accept("accept() works again");
-            acceptFailing = false;
-        }
-        stats.channelOpened();
         try {
             // set the new connection fd to nonblocking mode
-            channel.configureBlocking(false);
+            connfd.configureBlocking(false);
             // Send each response at once. With Nagle's algorithm on, a small write waits for the
             // ACK of the previous one, which the client may delay by up to 40 ms. Redis does this too.
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            connfd.setOption(StandardSocketOptions.TCP_NODELAY, true);
         } catch (IOException e) {
             log.accept("socket setup error: " + e.getMessage());
-            closeChannel(channel);
+            close(connfd);
             return;
         }
         // creating the struct Conn
-        Conn conn = new Conn(channel, nextConnId++);
-        fd2conn.put(channel, conn);
+        Conn conn = new Conn(connfd, stats, nextConnId++);
+        connPut(conn);
         // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md ----
         try {
-            epoll.epollCtl(EPOLL_CTL_ADD, channel, interest(conn), conn);
+            epoll.epollCtl(EPOLL_CTL_ADD, conn.socket, interest(conn), conn);
         } catch (IOException e) {
             log.accept("epoll_ctl error: " + e.getMessage());
             destroy(conn);
         }
         // ---- EXERCISE 1 (epoll) end ----
-        if (trace != null) {
-            trace.accepted(conn);
-        }
     }
     // end::accept-new-conn[]
 
@@ -314,13 +296,12 @@ public final class Server implements Closeable {
             compactReadBuffer(conn);
         }
         // ---- EXERCISE 2 (deferred-memmove) end ----
-        // try to fill the buffer. There is always room: a full rbuf holds a whole message, and
-        // whole messages are consumed before we read again.
-        assert conn.rbufSize < conn.rbuf.capacity();
+        // try to fill the buffer
+        assert conn.rbufSize < conn.rbuf.capacity() : NO_ROOM_TO_READ;
         int rv;
         try {
             conn.rbuf.limit(conn.rbuf.capacity()).position(conn.rbufSize);
-            rv = stats.read(conn.channel, conn.rbuf);
+            rv = conn.channel.read(conn.rbuf);
         } catch (IOException e) {
             log.accept("read() error: " + e.getMessage());
             setState(conn, STATE_END);
@@ -394,7 +375,7 @@ public final class Server implements Closeable {
 
         // got one request, do something with it
         if (!quiet) {
-            log.accept("client says: " + text(conn, (int) len));
+            log.accept("client says: " + text(conn.rbuf, conn.rbufStart + Protocol.HEADER_SIZE, (int) len));
         }
         appendResponse(conn, msgSize);
 
@@ -419,15 +400,12 @@ public final class Server implements Closeable {
 
     /**
      * The book's {@code memmove}: moves the unconsumed bytes {@code rbuf[rbufStart, rbufSize)}
-     * to the front of the buffer, counting the bytes moved.
+     * to the front of the buffer.
      */
     private void compactReadBuffer(Conn conn) {
         int remain = conn.rbufSize - conn.rbufStart;
         if (remain > 0 && conn.rbufStart > 0) {
-            // compact() copies position..limit to the front of the buffer
-            conn.rbuf.limit(conn.rbufSize).position(conn.rbufStart);
-            conn.rbuf.compact();
-            stats.compacted(remain);
+            memmove(conn.rbuf, 0, conn.rbufStart, remain);
         }
         conn.rbufStart = 0;
         conn.rbufSize = remain;
@@ -446,7 +424,7 @@ public final class Server implements Closeable {
         int rv;
         try {
             conn.wbuf.limit(conn.wbufSize).position(conn.wbufSent);
-            rv = stats.write(conn.channel, conn.wbuf);
+            rv = conn.channel.write(conn.wbuf);
         } catch (IOException e) {
             // e.g. the client closed or reset the connection while we were writing to it
             log.accept("write() error: " + e.getMessage());
@@ -470,25 +448,51 @@ public final class Server implements Closeable {
     }
     // end::try-flush-buffer[]
 
+    /** The book's {@code conn->state = next}, with {@code --trace} told. */
+    private void setState(Conn conn, Conn.State next) {
+        trace.transition(conn, next);
+        conn.state = next;
+    }
+
+    /** The book's {@code memmove(&buf[dst], &buf[src], n)}, counted in {@link Stats#compactions()}. */
+    private void memmove(ByteBuffer buf, int dst, int src, int n) {
+        buf.clear(); // absolute puts are bounded by the limit, not by the capacity
+        buf.put(dst, buf, src, n); // overlapping ranges are fine: put copies as if through a temporary
+        stats.compacted(n);
+    }
+
+    /** {@code accept()} on the listener, counted; logs once when it works again after failing. */
+    private SocketChannel accept() throws IOException {
+        stats.acceptAttempted();
+        SocketChannel connfd = acceptor.accept(listener);
+        if (connfd != null && acceptFailing) {
+            log.accept("accept() works again");
+            acceptFailing = false;
+        }
+        return connfd;
+    }
+
+    /**
+     * {@code accept} failed, typically with "Too many open files". The pending connection stays
+     * queued, so the listener stays ready: retrying at once would spin the loop at 100% CPU. Leave
+     * the listener out of poll for a while and keep serving the connections we have; log once per
+     * episode, not per attempt.
+     */
+    private void pauseAccepting(IOException e) {
+        if (!acceptFailing) {
+            log.accept("accept() error: " + e.getMessage() + "; pausing accept for "
+                    + ACCEPT_BACKOFF_MILLIS + " ms at a time until it works again");
+            acceptFailing = true;
+        }
+        acceptPausedUntil = System.nanoTime() + ACCEPT_BACKOFF_MILLIS * 1_000_000;
+    }
+
     /**
      * What a connection waits for: POLLIN while reading requests, POLLOUT while sending a
      * response, never both; and errors. (Poll's and Epoll's constants have the same values.)
      */
     private static int interest(Conn conn) {
         return (conn.state == STATE_REQ ? POLLIN : POLLOUT) | POLLERR;
-    }
-
-    private void setState(Conn conn, Conn.State next) {
-        if (trace != null) {
-            trace.transition(conn, next);
-        }
-        conn.state = next;
-    }
-
-    private String text(Conn conn, int len) {
-        byte[] payload = new byte[len];
-        conn.rbuf.get(conn.rbufStart + Protocol.HEADER_SIZE, payload);
-        return new String(payload, StandardCharsets.UTF_8);
     }
 
     private boolean acceptPaused() {
@@ -503,36 +507,48 @@ public final class Server implements Closeable {
         return Math.max(1, Math.min(POLL_TIMEOUT_MILLIS, remaining));
     }
 
-    private void destroy(Conn conn) {
-        fd2conn.remove(conn.channel);
-        closeChannel(conn.channel);
-        if (trace != null) {
-            trace.closed(conn);
-        }
+    /** The book's {@code conn_put}: the new connection joins the table. */
+    private void connPut(Conn conn) {
+        fd2conn.put(conn.socket, conn);
+        stats.connectionTableSize(fd2conn.size());
+        trace.accepted(conn);
     }
 
-    private void closeChannel(SocketChannel channel) {
+    /** The book's {@code fd2conn[conn->fd] = NULL; close(conn->fd); free(conn);}. */
+    private void destroy(Conn conn) {
+        fd2conn.remove(conn.socket);
+        stats.connectionTableSize(fd2conn.size());
+        close(conn.channel);
+        trace.closed(conn);
+    }
+
+    private void close(Closeable channel) {
         try {
             channel.close(); // also cancels its key: the selector forgets it on the next wait
         } catch (IOException e) {
             log.accept("close() error: " + e.getMessage());
         }
-        stats.channelClosed();
     }
 
+    /** After the loop: close every connection, the listener and the poller, and say so. */
     private void closeEverything() {
+        trace.flush();
+        int open = fd2conn.size();
         for (Conn conn : fd2conn.values()) {
-            closeChannel(conn.channel);
+            close(conn.channel);
         }
         fd2conn.clear();
         stats.connectionTableSize(0);
-        try {
-            listener.close();
-            poll.close();
-            epoll.close();
-        } catch (IOException e) {
-            log.accept("close() error: " + e.getMessage());
-        }
+        close(listener);
+        close(poll);
+        close(epoll);
+        log.accept("stopped (closed the listener and " + open + " connections)");
+    }
+
+    private static String text(ByteBuffer buf, int offset, int len) {
+        byte[] payload = new byte[len];
+        buf.get(offset, payload);
+        return new String(payload, StandardCharsets.UTF_8);
     }
 
     /**
@@ -541,25 +557,14 @@ public final class Server implements Closeable {
      */
     @Override
     public void close() {
-        boolean running;
-        synchronized (this) {
-            stopping = true;
-            running = started;
-        }
-        if (!running) {
-            closeEverything();
-            return;
-        }
-        poll.wakeup();
-        epoll.wakeup();
-        if (Thread.currentThread() == loopThread) {
-            return; // called from inside the loop: it ends after this iteration
-        }
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        lifecycle.stop(() -> {
+            poll.wakeup();
+            epoll.wakeup();
+        }, () -> {
+            close(listener);
+            close(poll);
+            close(epoll);
+        });
     }
 
     /**
