@@ -18,8 +18,8 @@ import java.util.List;
  * <p>They are opened {@value #CHUNK} at a time, and each chunk is echoed before the next is
  * opened. A connection's handshake completes in the kernel, before the server calls
  * {@code accept}; the echo proves the server has really taken it in. It also keeps the listen
- * backlog (50 for the course's servers) from overflowing, which would make the kernel drop
- * handshakes and the client retry them a second later, again and again.
+ * backlog from overflowing, even a server's that kept the JDK's default of 50: a full backlog
+ * makes the kernel drop handshakes, and the client retry them a second later, again and again.
  */
 final class IdleConnections implements Closeable {
     static final int CHUNK = 32;

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -36,6 +37,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NettyEchoServer {
     private static final int MAX_FRAME = 4 + 4096;
+    /** The listen backlog: what the book's listen(fd, SOMAXCONN) gets on Linux; the kernel caps it at net.core.somaxconn. */
+    private static final int BACKLOG = 4096;
 
     private NettyEchoServer() {
     }
@@ -71,6 +74,8 @@ public final class NettyEchoServer {
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(group) // the same single thread accepts and serves
                     .channel(NioServerSocketChannel.class)
+                    // explicit, though Netty's default is already somaxconn: 50 would drop handshakes in a burst
+                    .option(ChannelOption.SO_BACKLOG, BACKLOG)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {

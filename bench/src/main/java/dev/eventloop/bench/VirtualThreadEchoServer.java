@@ -36,6 +36,8 @@ public final class VirtualThreadEchoServer {
     private static final int MAX_MSG = 4096;
     /** Room for many whole messages, so a pipelined batch is usually read with one call. */
     private static final int BUFFER = 64 * 1024;
+    /** The listen backlog: what the book's listen(fd, SOMAXCONN) gets on Linux; the kernel caps it at net.core.somaxconn. */
+    private static final int BACKLOG = 4096;
 
     private VirtualThreadEchoServer() {
     }
@@ -135,8 +137,8 @@ public final class VirtualThreadEchoServer {
         ExecutorService threads = newVirtualThreadPerTaskExecutor();
         ServerSocket listener = new ServerSocket();
         listener.setReuseAddress(true);
-        // the JDK's default backlog (50), as the course's servers have
-        listener.bind(new InetSocketAddress(options.host(), options.port()));
+        // not the JDK's default of 50, which drops handshakes when hundreds connect at once
+        listener.bind(new InetSocketAddress(options.host(), options.port()), BACKLOG);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 listener.close();

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The benchmark is not a test; this only proves its machinery works: one server started in its
- * own JVM, one second of pipelined load with a few idle connections, every byte checked.
+ * own JVM, one second of pipelined load with a few idle connections, every byte checked; and a
+ * small burst of connections opened at once.
  */
 class SmokeTest {
     @Test
@@ -42,6 +43,20 @@ class SmokeTest {
             assertThat(result.latency().getTotalCount()).isPositive();
             assertThat(windows).hasValue(2);
             assertThat(server.cpuTime()).isPositive();
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aBurstOfConnectionsIsAnsweredInFull() throws Exception {
+        try (ServerProcess server = ServerProcess.start(ServerKind.CHAPTER06)) {
+            // 20 fit in any backlog, so every one must be answered; how fast is not this test's business
+            Burst.Result result = Burst.run(new InetSocketAddress("127.0.0.1", server.port()), 20, 32,
+                    Duration.ofSeconds(20));
+
+            assertThat(result.failures()).isEmpty();
+            assertThat(result.answered()).isEqualTo(20);
+            assertThat(result.firstResponse().getTotalCount()).isEqualTo(20);
         }
     }
 }
