@@ -7,7 +7,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,10 +153,21 @@ class ServerTest {
         Random random = new Random(42);
         List<byte[]> payloads = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            payloads.add(Wire.randomPayload(random, Protocol.K_MAX_MSG));
+            payloads.add(Wire.randomPayload(random, 4096));
         }
+        // Back-pressure must happen whatever the kernel's buffer autotuning would allow: the server's
+        // side of each connection gets a fixed 16 KiB send buffer (a set size turns autotuning
+        // off), the client a 16 KiB receive buffer, against 4 MB of responses.
         ExecutorService writer = Executors.newSingleThreadExecutor();
-        try (Socket greedy = Wire.connect(running.port()); Socket other = Wire.connect(running.port())) {
+        try (RunningServer small = RunningServer.start(server -> server.acceptWith(listener -> {
+                    SocketChannel accepted = listener.accept();
+                    if (accepted != null) {
+                        accepted.setOption(StandardSocketOptions.SO_SNDBUF, 16 * 1024);
+                    }
+                    return accepted;
+                }));
+                Socket greedy = connectWithReceiveBuffer(small.port(), 16 * 1024);
+                Socket other = Wire.connect(small.port())) {
             // 4 MB of requests, and no reading until the server's writes start returning 0
             Future<?> sending = writer.submit(() -> {
                 OutputStream out = greedy.getOutputStream();
@@ -162,14 +176,15 @@ class ServerTest {
                 }
                 return null;
             });
-            await().until(() -> running.stats().writesBlocked() > 0);
+            await().until(() -> small.stats().writesBlocked() > 0);
 
             // the loop still serves everyone else
             Wire.send(other, bytes("still there?"));
             assertThat(Wire.receive(other)).isEqualTo(bytes("still there?"));
-            // and it stopped reading from the client it cannot answer: it holds no more than its buffers
-            assertThat(running.stats().peakBytesHeld()).as("most bytes ever read but not yet answered")
-                    .isLessThanOrEqualTo(2L * (4 + Protocol.K_MAX_MSG));
+            // and it stopped reading from the client it cannot answer: it holds no more than its
+            // buffers, two of 4 + 4096 bytes
+            assertThat(small.stats().peakBytesHeld()).as("most bytes ever read but not yet answered")
+                    .isLessThanOrEqualTo(2L * (4 + 4096));
 
             // now read everything: every response arrives, in order
             for (int i = 0; i < payloads.size(); i++) {
@@ -179,6 +194,14 @@ class ServerTest {
         } finally {
             writer.shutdownNow();
         }
+    }
+
+    private static Socket connectWithReceiveBuffer(int port, int bytes) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(bytes); // before connect, so the window is agreed that small
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+        socket.setSoTimeout(10_000);
+        return socket;
     }
 
     @Test
