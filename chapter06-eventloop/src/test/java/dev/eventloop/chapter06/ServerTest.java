@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -202,6 +203,67 @@ class ServerTest {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         socket.setSoTimeout(10_000);
         return socket;
+    }
+
+    @Test
+    void readingResumesAfterEveryResponse() throws IOException {
+        try (Socket socket = Wire.connect(running.port())) {
+            // one at a time: each response must bring the connection back to reading
+            for (int i = 0; i < 5; i++) {
+                Wire.send(socket, bytes("ping-" + i));
+                assertThat(Wire.receive(socket)).as("answer %d of a request/response alternation", i)
+                        .isEqualTo(bytes("ping-" + i));
+            }
+            // then a pipelined burst in one write
+            byte[][] burst = new byte[50][];
+            for (int i = 0; i < burst.length; i++) {
+                burst[i] = bytes("burst-" + i);
+            }
+            socket.getOutputStream().write(Wire.frames(burst));
+            for (int i = 0; i < burst.length; i++) {
+                assertThat(Wire.receive(socket)).as("answer %d of a pipelined burst", i).isEqualTo(burst[i]);
+            }
+            // then idle until the loop has woken up empty-handed at least once, then one more request
+            long waits = running.stats().waits();
+            await("the loop wakes up at least once while the client is quiet").atMost(Duration.ofSeconds(5))
+                    .until(() -> running.stats().waits() > waits);
+            Wire.send(socket, bytes("after a quiet spell"));
+            assertThat(Wire.receive(socket)).as("the answer after the connection was idle")
+                    .isEqualTo(bytes("after a quiet spell"));
+        }
+    }
+
+    @Test
+    void anIdleLoopWaitsInsteadOfSpinning() throws IOException {
+        try (Socket socket = Wire.connect(running.port())) {
+            Wire.send(socket, bytes("then silence"));
+            assertThat(Wire.receive(socket)).isEqualTo(bytes("then silence"));
+            long waits = running.stats().waits();
+            // With a 1000 ms poll timeout, a quiet second costs a wait or two. A loop that polls with
+            // a timeout of 0 spins a core and makes hundreds of thousands.
+            await("an idle loop makes at most 10 waits in a quiet second (the poll timeout is 1000 ms;"
+                    + " a timeout of 0 spins)").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                    .until(() -> running.stats().waits() - waits <= 10);
+        }
+    }
+
+    @Test
+    void aGoodRequestThenABadFrameInOneWriteIsAnsweredThenClosed() throws IOException {
+        try (RunningServer traced = RunningServer.start("--trace");
+                Socket socket = Wire.connect(traced.port())) {
+            ByteArrayOutputStream both = new ByteArrayOutputStream();
+            both.write(Protocol.encode(bytes("hi")));
+            both.write(new byte[] {(byte) 0x88, 0x13, 0x00, 0x00}); // 5000, little-endian: too long
+            socket.getOutputStream().write(both.toByteArray());
+
+            assertThat(Wire.receive(socket)).as("the response owed for the request before the bad frame")
+                    .isEqualTo(bytes("hi"));
+            assertThat(Wire.closedByPeer(socket)).as("closed after the bad frame").isTrue();
+            await().until(() -> traced.log.stream().anyMatch(line -> line.contains("close #1")));
+            assertThat(traced.log.stream().filter("too long"::equals)).as("the bad frame is logged once").hasSize(1);
+            assertThat(String.join("\n", traced.log)).as("STATE_END is final: no transition out of it")
+                    .contains(">END").doesNotContain("END>");
+        }
     }
 
     @Test
