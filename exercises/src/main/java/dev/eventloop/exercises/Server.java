@@ -339,9 +339,11 @@ public final class Server implements Closeable {
         // little-endian, unsigned: ff ff ff ff is 4294967295 (too long), not -1
         long len = Integer.toUnsignedLong(conn.rbuf.getInt(conn.rbufStart));
         if (len > Protocol.K_MAX_MSG) {
+            // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md ----
             log.accept("too long");
             setState(conn, STATE_END);
             return false;
+            // ---- EXERCISE 3 (batched-writes) end ----
         }
         int msgSize = Protocol.HEADER_SIZE + (int) len;
         if (msgSize > unconsumed) {
