@@ -38,7 +38,7 @@ public final class TwoClientsDemo {
             show(out, server.port(), server::serve, server);
         }
         out.println("== one thread, an event loop: EventLoopSketch ==");
-        try (EventLoopSketch server = EventLoopSketch.open(Options.DEFAULT_HOST, 0, false, serverLog(out))) {
+        try (EventLoopSketch server = new EventLoopSketch(Options.DEFAULT_HOST, 0, false, serverLog(out))) {
             show(out, server.port(), server::serve, server);
         }
         out.println("(The sketch sends bytes back as they arrive, A's 4-byte length too: it never looks for");

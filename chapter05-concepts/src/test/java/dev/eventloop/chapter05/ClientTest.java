@@ -13,7 +13,7 @@ class ClientTest {
 
     @Test
     void mainSendsTheThreeGreetingsToTheEventLoop() throws Exception {
-        EventLoopSketch server = EventLoopSketch.open("127.0.0.1", 0, true, line -> { });
+        EventLoopSketch server = new EventLoopSketch("127.0.0.1", 0, true, line -> { });
         Thread serverThread = new Thread(server::serve, "chapter05-event-loop");
         serverThread.start();
         try {
