@@ -17,6 +17,13 @@ public record Options(String host, int port, boolean quiet, List<String> rest) {
     public static final int DEFAULT_PORT = 1234;
     /** Loopback only: a course server has no business listening on other interfaces. */
     public static final String DEFAULT_HOST = "127.0.0.1";
+    /**
+     * The listen backlog every listener asks for: the book's {@code listen(fd, SOMAXCONN)}, and
+     * 4096 is {@code SOMAXCONN} on a current Linux. A {@code bind(address)} without it asks for
+     * the JDK's default of 50, and 300 clients connecting at once then waited about a second, on
+     * SYN retransmits. The kernel caps the number at {@code net.core.somaxconn} anyway.
+     */
+    public static final int SOMAXCONN = 4096;
 
     /** Parses {@code args}; throws {@link IllegalArgumentException} with a usage hint on errors. */
     public static Options parse(String... args) {

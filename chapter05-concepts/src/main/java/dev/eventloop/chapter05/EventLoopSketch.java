@@ -32,8 +32,10 @@ public final class EventLoopSketch implements Closeable {
         this.log = log;
         listener = ServerSocketChannel.open(); // socket()
         try {
-            listener.setOption(StandardSocketOptions.SO_REUSEADDR, true); // restart despite TIME_WAIT
-            listener.bind(new InetSocketAddress(host, port)); // bind() and listen()
+            // SO_REUSEADDR: restart despite TIME_WAIT (the JDK sets it anyway on Linux and macOS)
+            listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            // The C binds 0.0.0.0; host is 127.0.0.1 unless --host says otherwise, on purpose.
+            listener.bind(new InetSocketAddress(host, port), Options.SOMAXCONN); // listen(fd, SOMAXCONN), not 50
             listener.configureBlocking(false); // fcntl(fd, F_SETFL, flags | O_NONBLOCK)
             selector = Selector.open();
             listener.register(selector, SelectionKey.OP_ACCEPT);
