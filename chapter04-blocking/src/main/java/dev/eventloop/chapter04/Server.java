@@ -200,7 +200,7 @@ public final class Server implements Closeable {
      * {@code --quiet}. Stop it with Ctrl-C.
      */
     public static void main(String[] args) throws IOException {
-        Options options = Options.parse(args);
+        Options options = Options.serverOrExit("Server", args);
         Server server = open(options.host(), options.port(), options.quiet(), System.out::println);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -143,8 +143,8 @@ public final class EventLoopSketch implements Closeable {
 
     /** Runs the server ({@code --host H}, {@code --port N}, {@code --quiet}) until Ctrl-C ends the JVM. */
     public static void main(String[] args) throws IOException {
-        Options options = Options.parse(args);
-        EventLoopSketch server = new EventLoopSketch(options.host(), options.port(), options.quiet(), System.out::println);
+        Options options = Options.serverOrExit("EventLoopSketch", args);
+        var server = new EventLoopSketch(options.host(), options.port(), options.quiet(), System.out::println);
         System.out.println("listening on " + options.host() + ":" + server.port());
         server.serve();
     }

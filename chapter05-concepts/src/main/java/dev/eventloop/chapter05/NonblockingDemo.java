@@ -42,6 +42,7 @@ public final class NonblockingDemo {
 
     /** Runs the experiments and prints what happens. */
     public static void main(String[] args) throws Exception {
+        Options.noneOrExit("NonblockingDemo", args);
         run(System.out);
     }
 

@@ -39,6 +39,7 @@ public final class ReadinessDemo {
 
     /** Runs the experiments and prints what happens. */
     public static void main(String[] args) throws Exception {
+        Options.noneOrExit("ReadinessDemo", args);
         run(System.out);
     }
 

@@ -291,7 +291,7 @@ public final class ThreadedServer implements Closeable {
      * {@code --quiet}. Stop it with Ctrl-C.
      */
     public static void main(String[] args) throws IOException {
-        Options options = Options.parse(args);
+        Options options = Options.serverOrExit("ThreadedServer", args);
         ThreadedServer server = open(options.host(), options.port(), options.quiet(), System.out::println);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

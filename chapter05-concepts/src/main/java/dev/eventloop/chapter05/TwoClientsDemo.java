@@ -23,6 +23,7 @@ public final class TwoClientsDemo {
 
     /** Runs the demo; exits with status 1 if a reply did not come back. */
     public static void main(String[] args) throws Exception {
+        Options.noneOrExit("TwoClientsDemo", args);
         try {
             run(System.out);
         } catch (IOException e) {
