@@ -126,7 +126,7 @@ public final class EventLoopSketch implements Closeable {
     }
     // end::serve-client[]
 
-    /** Asks the loop to stop: {@link #serve()} wakes up, closes every socket and returns. */
+    /** Asks the loop to stop: {@link #serve()} wakes up (or, called later, returns at once) and closes all. */
     @Override
     public void close() {
         closing = true;
