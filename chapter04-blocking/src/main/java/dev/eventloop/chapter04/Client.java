@@ -54,12 +54,11 @@ public final class Client implements Closeable {
 
     /** {@code [--host H] [--port N] [text...]}: sends each text and prints the replies. */
     public static void main(String[] args) throws IOException {
-        run(System.out, args);
+        run(System.out, Options.clientOrExit("Client", args));
     }
 
     /** What {@link #main} does, printing to {@code out}. */
-    static void run(PrintStream out, String... args) throws IOException {
-        Options options = Options.parse(args);
+    static void run(PrintStream out, Options options) throws IOException {
         List<String> texts = options.rest().isEmpty()
                 ? List.of("hello1", "hello2", "hello3")
                 : options.rest();

@@ -15,6 +15,7 @@ public final class Demo {
 
     /** Runs the demo; exits with status 0 when every reply came back. */
     public static void main(String[] args) throws Exception {
+        Options.noneOrExit("Demo", args);
         CountDownLatch goodbye = new CountDownLatch(1);
         Consumer<String> log = line -> {
             System.out.println("[server] " + line);

@@ -65,9 +65,12 @@ public final class Server implements Closeable {
     public static Server open(String host, int port, boolean quiet, Consumer<String> log)
             throws IOException {
         ServerSocket listener = new ServerSocket();
-        // SO_REUSEADDR: restarting the server must not fail while old connections linger in TIME_WAIT.
+        // SO_REUSEADDR, so that a restart is not refused while old connections sit in TIME_WAIT.
+        // (The JDK already sets it on listening sockets on Linux and macOS; this line says so.)
         listener.setReuseAddress(true);
-        listener.bind(new InetSocketAddress(host, port));
+        // The C binds 0.0.0.0; host is 127.0.0.1 unless --host says otherwise, on purpose.
+        // listen(fd, SOMAXCONN): without a backlog, bind() would ask for the JDK's 50.
+        listener.bind(new InetSocketAddress(host, port), Options.SOMAXCONN);
         return new Server(listener, quiet, log);
     }
     // end::open[]
@@ -197,7 +200,7 @@ public final class Server implements Closeable {
      * {@code --quiet}. Stop it with Ctrl-C.
      */
     public static void main(String[] args) throws IOException {
-        Options options = Options.parse(args);
+        Options options = Options.serverOrExit("Server", args);
         Server server = open(options.host(), options.port(), options.quiet(), System.out::println);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -21,14 +21,6 @@ class ClientTest {
         assertThat(runClient("one", "two")).containsExactly("server says: one", "server says: two");
     }
 
-    @Test
-    void optionsParseHostPortQuietAndFreeWords() {
-        Options options = Options.parse("--port", "0", "--host", "127.0.0.1", "--quiet", "a", "b");
-
-        assertThat(options).isEqualTo(new Options("127.0.0.1", 0, true, java.util.List.of("a", "b")));
-        assertThat(Options.parse()).isEqualTo(new Options("127.0.0.1", 1234, false, java.util.List.of()));
-    }
-
     private static String[] runClient(String... texts) throws Exception {
         try (Server server = Server.open("127.0.0.1", 0, true, line -> { })) {
             Thread serverThread = new Thread(server::serve, "chapter04-server");
@@ -39,7 +31,7 @@ class ClientTest {
             System.arraycopy(texts, 0, args, 2, texts.length);
 
             ByteArrayOutputStream captured = new ByteArrayOutputStream();
-            Client.run(new PrintStream(captured, true, StandardCharsets.UTF_8), args);
+            Client.run(new PrintStream(captured, true, StandardCharsets.UTF_8), Options.parse(args));
             return captured.toString(StandardCharsets.UTF_8).lines().toArray(String[]::new);
         }
     }

@@ -51,7 +51,8 @@ public final class LoopbackPair implements Closeable {
     /** Connects two sockets through a listener on 127.0.0.1 and a free port. Both start blocking. */
     public static LoopbackPair open() throws IOException {
         try (ServerSocketChannel listener = ServerSocketChannel.open()) {
-            listener.bind(new InetSocketAddress("127.0.0.1", 0));
+            // the course's one backlog; one client would do here
+            listener.bind(new InetSocketAddress("127.0.0.1", 0), Options.SOMAXCONN);
             SocketChannel client = SocketChannel.open(listener.getLocalAddress());
             SocketChannel server = null;
             try {

@@ -42,6 +42,7 @@ public final class NonblockingDemo {
 
     /** Runs the experiments and prints what happens. */
     public static void main(String[] args) throws Exception {
+        Options.noneOrExit("NonblockingDemo", args);
         run(System.out);
     }
 
@@ -91,7 +92,8 @@ public final class NonblockingDemo {
 
     private static void acceptSide(PrintStream out) throws IOException {
         try (ServerSocketChannel listener = ServerSocketChannel.open()) {
-            listener.bind(new InetSocketAddress("127.0.0.1", 0));
+            // the course's one backlog; one client would do here
+            listener.bind(new InetSocketAddress("127.0.0.1", 0), Options.SOMAXCONN);
             listener.configureBlocking(false);
             SocketChannel nobody = listener.accept();
             out.println("4. No client is connecting. On a nonblocking listener accept() returns " + nobody + ".");

@@ -39,6 +39,7 @@ public final class ReadinessDemo {
 
     /** Runs the experiments and prints what happens. */
     public static void main(String[] args) throws Exception {
+        Options.noneOrExit("ReadinessDemo", args);
         run(System.out);
     }
 
@@ -136,7 +137,8 @@ public final class ReadinessDemo {
 
     private static void acceptable(PrintStream out, ServerSocketChannel listener, Selector selector)
             throws IOException {
-        listener.bind(new InetSocketAddress("127.0.0.1", 0));
+        // the course's one backlog; one client would do here
+        listener.bind(new InetSocketAddress("127.0.0.1", 0), Options.SOMAXCONN);
         listener.configureBlocking(false);
         SelectionKey key = listener.register(selector, SelectionKey.OP_ACCEPT);
         int before = selector.selectNow();

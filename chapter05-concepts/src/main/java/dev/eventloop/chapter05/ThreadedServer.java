@@ -101,9 +101,12 @@ public final class ThreadedServer implements Closeable {
         closeOneChannelEarly();
         ServerSocket listener = new ServerSocket();
         try {
-            // SO_REUSEADDR: restarting the server must not fail while old connections linger in TIME_WAIT.
+            // SO_REUSEADDR, so that a restart is not refused while old connections sit in TIME_WAIT.
+            // (The JDK already sets it on listening sockets on Linux and macOS; this line says so.)
             listener.setReuseAddress(true);
-            listener.bind(new InetSocketAddress(host, port));
+            // The C binds 0.0.0.0; host is 127.0.0.1 unless --host says otherwise, on purpose.
+            // listen(fd, SOMAXCONN): without a backlog, bind() would ask for the JDK's 50.
+            listener.bind(new InetSocketAddress(host, port), Options.SOMAXCONN);
         } catch (IOException e) {
             listener.close();
             throw e;
@@ -288,7 +291,7 @@ public final class ThreadedServer implements Closeable {
      * {@code --quiet}. Stop it with Ctrl-C.
      */
     public static void main(String[] args) throws IOException {
-        Options options = Options.parse(args);
+        Options options = Options.serverOrExit("ThreadedServer", args);
         ThreadedServer server = open(options.host(), options.port(), options.quiet(), System.out::println);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

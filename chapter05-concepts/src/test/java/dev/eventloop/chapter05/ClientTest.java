@@ -13,7 +13,7 @@ class ClientTest {
 
     @Test
     void mainSendsTheThreeGreetingsToTheEventLoop() throws Exception {
-        EventLoopSketch server = EventLoopSketch.open("127.0.0.1", 0, true, line -> { });
+        EventLoopSketch server = new EventLoopSketch("127.0.0.1", 0, true, line -> { });
         Thread serverThread = new Thread(server::serve, "chapter05-event-loop");
         serverThread.start();
         try {
@@ -46,7 +46,7 @@ class ClientTest {
         args[1] = Integer.toString(port);
         System.arraycopy(texts, 0, args, 2, texts.length);
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        Client.run(new PrintStream(captured, true, StandardCharsets.UTF_8), args);
+        Client.run(new PrintStream(captured, true, StandardCharsets.UTF_8), Options.parse(args));
         return captured.toString(StandardCharsets.UTF_8).lines().toArray(String[]::new);
     }
 }

@@ -1,6 +1,7 @@
 package dev.eventloop.chapter05;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -32,7 +33,7 @@ class EventLoopSketchTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = EventLoopSketch.open("127.0.0.1", 0, false, line -> {
+        server = new EventLoopSketch("127.0.0.1", 0, false, line -> {
             loggingThreads.add(Thread.currentThread());
             log.add(line);
         });
@@ -130,7 +131,7 @@ class EventLoopSketchTest {
             socket.close(); // also unblocks the writer if the test failed early
             writer.join(Net.WAIT.toMillis());
         }
-        assertThat(log).anyMatch(line -> line.matches("client 1: send buffer full, \\d+ bytes wait for OP_WRITE"));
+        assertThat(log).anyMatch(line -> line.matches("client 1: echoed \\d+ bytes, \\d+ wait for OP_WRITE"));
     }
 
     @Test
@@ -182,14 +183,16 @@ class EventLoopSketchTest {
     }
 
     @Test
-    void serveAfterCloseReturnsAtOnce() throws Exception {
-        EventLoopSketch unused = EventLoopSketch.open("127.0.0.1", 0, true, line -> { });
-        unused.close();
+    void serveAfterCloseReturnsAtOnceAndClosesTheListener() throws Exception {
+        EventLoopSketch early = new EventLoopSketch("127.0.0.1", 0, true, line -> { });
+        int port = early.port();
+        early.close();
 
-        Thread thread = new Thread(unused::serve, "never-serves");
+        Thread thread = new Thread(early::serve, "closed-before-serving");
         thread.start();
         thread.join(Net.WAIT.toMillis());
         assertThat(thread.isAlive()).as("serve() after close() returns at once").isFalse();
+        assertThatThrownBy(() -> Net.connect(port).close()).as("nobody listens any more").isInstanceOf(IOException.class);
     }
 
     /** The payload of message {@code i}: different for every message, so a lost or repeated one shows. */
