@@ -1,77 +1,59 @@
 package dev.eventloop.chapter05;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.sun.management.UnixOperatingSystemMXBean;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
 
 /**
- * The book listens with {@code listen(fd, SOMAXCONN)}: that many clients may wait for
- * {@code accept} at once. With the JDK's default backlog of 50, client 52 would wait for SYN
- * retransmits instead, and here run into its connect timeout.
+ * The book listens with {@code listen(fd, SOMAXCONN)}: many clients may wait for {@code accept}
+ * at once. With the JDK's default backlog of 50, client 52 would wait for SYN retransmits
+ * instead, and here run into its connect timeout. {@value #CLIENTS} clients stay below every
+ * kernel's own cap ({@code net.core.somaxconn} is at least 128), so the test needs no tuning.
  */
-@Timeout(120)
-@EnabledOnOs(value = OS.LINUX, disabledReason = "reads the kernel's cap from /proc/sys/net/core/somaxconn")
+@Timeout(60)
 class ListenBacklogTest {
-    /** {@code SOMAXCONN} on a current Linux. */
-    private static final int SOMAXCONN = 4096;
-
-    @BeforeAll
-    static void theKernelAndTheDescriptorLimitAllowIt() throws IOException {
-        // (Files.readString would see one byte of this file: procfs reports a size of 0)
-        int cap = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/core/somaxconn")).get(0).trim());
-        assumeTrue(cap >= SOMAXCONN, "net.core.somaxconn is " + cap + ", and the kernel caps every backlog there");
-        long descriptors = ((UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getMaxFileDescriptorCount();
-        assumeTrue(descriptors > SOMAXCONN + 1000, "this JVM may open only " + descriptors + " descriptors");
-    }
+    /** More than the JDK's default backlog of 50 allows, fewer than any kernel's cap. */
+    private static final int CLIENTS = 100;
 
     @Test
-    void somaxconnClientsCanConnectBeforeTheThreadedServerAcceptsAny() throws IOException {
+    void aHundredClientsCanConnectBeforeTheThreadedServerAcceptsAny() throws IOException {
         try (ThreadedServer server = ThreadedServer.open("127.0.0.1", 0, true, line -> { })) { // never serves
-            assertSomaxconnClientsConnect(server.port());
+            assertAHundredClientsConnect(server.port());
         }
     }
 
     @Test
-    void somaxconnClientsCanConnectBeforeTheEventLoopAcceptsAny() throws IOException {
+    void aHundredClientsCanConnectBeforeTheEventLoopAcceptsAny() throws IOException {
         EventLoopSketch server = new EventLoopSketch("127.0.0.1", 0, true, line -> { });
         try {
-            assertSomaxconnClientsConnect(server.port());
+            assertAHundredClientsConnect(server.port());
         } finally {
             server.close();
             server.serve(); // returns at once after close(), and closes the listener
         }
     }
 
-    /** Connects {@code SOMAXCONN} clients to a server that accepts none of them, then closes them. */
-    private static void assertSomaxconnClientsConnect(int port) throws IOException {
+    /** Connects {@value #CLIENTS} clients to a server that accepts none of them, then closes them. */
+    private static void assertAHundredClientsConnect(int port) throws IOException {
         List<Socket> clients = new ArrayList<>();
         try {
-            for (int i = 1; i <= SOMAXCONN; i++) {
+            for (int i = 1; i <= CLIENTS; i++) {
                 Socket client = new Socket();
                 clients.add(client);
                 try {
                     client.connect(new InetSocketAddress("127.0.0.1", port), 5_000); // queued in the backlog
                 } catch (SocketTimeoutException e) {
-                    throw new AssertionError("client " + i + " of " + SOMAXCONN + " found the backlog full", e);
+                    throw new AssertionError("client " + i + " of " + CLIENTS + " found the backlog full", e);
                 }
             }
-            assertThat(clients).hasSize(SOMAXCONN).allMatch(Socket::isConnected);
+            assertThat(clients).hasSize(CLIENTS).allMatch(Socket::isConnected);
         } finally {
             for (Socket client : clients) {
                 client.close();
