@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the change must not break.
  */
 @Timeout(120)
-@ExtendWith(StubCheck.class)
+@ExtendWith({StubCheck.class, LoopThreadFailures.class})
 class BatchedWritesExerciseTest {
 
     @Test

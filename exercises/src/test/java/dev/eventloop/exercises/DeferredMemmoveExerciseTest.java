@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the buffer only when a read needs the room. The first test is the exercise; the others guard
  * what the change must not break.
  */
-@ExtendWith(StubCheck.class)
+@ExtendWith({StubCheck.class, LoopThreadFailures.class})
 class DeferredMemmoveExerciseTest {
     private Server server;
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @Timeout(60)
 @Tag(Exercise.Tags.EPOLL)
-@ExtendWith(StubCheck.class)
+@ExtendWith({StubCheck.class, LoopThreadFailures.class})
 class EpollExerciseTest {
     private static final int IDLE = 100;
     private static final int ROUND_TRIPS = 100;

@@ -252,6 +252,10 @@ public final class ProgressSummary implements TestExecutionListener {
         if (thrown == null) {
             return "failed, without an exception";
         }
+        if (thrown instanceof EventLoopDied && thrown.getCause() != null) {
+            // the loop's own exception is the reason; what the test saw next is not
+            return "the event loop thread died: " + reason(TestExecutionResult.failed(thrown.getCause()));
+        }
         String message = thrown.getMessage() == null ? "" : thrown.getMessage().strip().replaceAll("\\s+", " ");
         String type = thrown.getClass().getSimpleName();
         if (message.isEmpty()) {

@@ -79,6 +79,8 @@ class ProgressSummaryTest {
                 .isEqualTo("AssertionError with no message at Server.java:312");
         assertThat(ProgressSummary.reason(TestExecutionResult.failed(new java.io.EOFException("closed"))))
                 .isEqualTo("EOFException: closed");
+        assertThat(ProgressSummary.reason(TestExecutionResult.failed(new EventLoopDied(bare))))
+                .isEqualTo("the event loop thread died: AssertionError with no message at Server.java:312");
     }
 
     @Test
