@@ -88,7 +88,7 @@ class EpollExerciseTest {
             for (int i = 0; i < count; i++) {
                 byte[] payload = ("round trip " + i).getBytes(StandardCharsets.UTF_8);
                 Wire.send(active, payload);
-                assertThat(Wire.receive(active)).isEqualTo(payload);
+                assertThat(Wire.receive(active)).as("the answer to round trip %d", i).isEqualTo(payload);
             }
         }
     }
