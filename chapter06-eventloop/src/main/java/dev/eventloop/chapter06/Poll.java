@@ -85,6 +85,7 @@ public final class Poll implements Closeable {
         this.stats = stats;
     }
 
+    // tag::poll[]
     /**
      * Waits until at least one entry is ready or the timeout passes, then sets each entry's
      * {@code revents}.
@@ -93,7 +94,6 @@ public final class Poll implements Closeable {
      * @return the number of entries with a non-zero {@code revents}
      */
     public int poll(List<PollFd> fds, long timeoutMillis) throws IOException {
-        // tag::poll[]
         long call = ++calls;
         for (PollFd pfd : fds) {
             pfd.revents = 0;
@@ -134,8 +134,8 @@ public final class Poll implements Closeable {
         }
         selector.selectedKeys().clear(); // or the next call would report these again
         return ready;
-        // end::poll[]
     }
+    // end::poll[]
 
     /** Makes a {@link #poll} that is waiting, or the next one, return at once (thread-safe). */
     public void wakeup() {

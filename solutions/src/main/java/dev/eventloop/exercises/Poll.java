@@ -85,6 +85,7 @@ public final class Poll implements Closeable {
         this.stats = stats;
     }
 
+    // tag::poll[]
     /**
      * Waits until at least one entry is ready or the timeout passes, then sets each entry's
      * {@code revents}.
@@ -134,6 +135,7 @@ public final class Poll implements Closeable {
         selector.selectedKeys().clear(); // or the next call would report these again
         return ready;
     }
+    // end::poll[]
 
     /** Makes a {@link #poll} that is waiting, or the next one, return at once (thread-safe). */
     public void wakeup() {
