@@ -94,7 +94,9 @@ class CheckerTest {
         List<Snippets.Problem> problems = new Snippets(course).check();
 
         assertThat(problems).hasSize(1);
-        assertThat(problems.get(0).message()).contains("docs/page.md:5", "app/src/main/java/Ex.java:4", "inside an EXERCISE region");
+        assertThat(problems.get(0).message()).contains("docs/page.md:5", "app/src/main/java/Ex.java:4", "inside an EXERCISE region",
+                "expected once you have solved the exercises", "check your work with ./mvnw test -pl exercises instead");
+        assertThat(problems.get(0).insideExercise()).isTrue();
     }
 
     @Test
