@@ -194,6 +194,21 @@ class CheckerTest {
     }
 
     @Test
+    void anInstalledMvnAndSingleFileJavaProgramsAreCheckedToo() throws IOException {
+        write("app/Tool.java", "class Tool {}");
+        write("docs/page.md", """
+                Run `mvn test -pl nothing`, or `java app/Tool.java epoll`, or `java app/Gone.java`,
+                not `java -version`; `java.nio` is no command.
+                """);
+
+        List<String> problems = new Commands(course, java.util.Set.of("epoll")).check();
+
+        assertThat(problems).hasSize(2);
+        assertThat(problems.get(0)).contains("docs/page.md:1", "-pl nothing");
+        assertThat(problems.get(1)).contains("docs/page.md:1", "app/Gone.java: no such source file");
+    }
+
+    @Test
     void githubSlugs() {
         assertThat(Links.slug("Step 3: `tryFillBuffer`, the read")).isEqualTo("step-3-tryfillbuffer-the-read");
         assertThat(Links.slug("read() returns 0 vs -1")).isEqualTo("read-returns-0-vs--1");

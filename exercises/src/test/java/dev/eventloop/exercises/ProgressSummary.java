@@ -164,7 +164,7 @@ public final class ProgressSummary implements TestExecutionListener {
             }
         }
         out.append(othersRun == 0
-                ? "  Other tests (what must keep working): not run"
+                ? "  Other tests (what must keep working): not run (the whole module runs them)"
                 : String.format("  Other tests (what must keep working): %d/%d pass", othersPassed, othersRun)).append(nl);
         for (int i = 0; i < broke.size() && i < NAMED_FAILURES; i++) {
             out.append("  your change broke: ").append(broke.get(i)).append(nl);

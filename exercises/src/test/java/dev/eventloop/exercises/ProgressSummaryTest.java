@@ -131,7 +131,7 @@ class ProgressSummaryTest {
 
         assertThat(lines).anyMatch(l -> l.startsWith("  1. ") && l.contains("2/2 tests pass; run all tests to finish"));
         assertThat(lines).anyMatch(l -> l.startsWith("  2. ") && l.contains("not run"));
-        assertThat(lines).contains("  Other tests (what must keep working): not run");
+        assertThat(lines).contains("  Other tests (what must keep working): not run (the whole module runs them)");
         assertThat(lines).last().asString().isEqualTo("  Next: run every test of the module: ./mvnw test -pl exercises");
     }
 
