@@ -97,7 +97,8 @@ class DeferredMemmoveExerciseTest {
 
         server.connectionIo(new Conn(channel, 1));
 
-        assertThat(channel.written()).as("both responses, the %,d-byte one whole", max.length).isEqualTo(both);
+        assertThat(channel.written()).as("both responses, the one with a %,d-byte payload whole", max.length)
+                .isEqualTo(both);
     }
 
     @Test
