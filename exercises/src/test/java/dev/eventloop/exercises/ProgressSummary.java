@@ -31,8 +31,9 @@ import org.junit.platform.launcher.TestPlan;
  * {@code your change broke: <test>: <reason>}, never counted against an exercise.
  *
  * <p>In the IDE the summary is printed when the run ends. In Maven, where Surefire prints its
- * own report after the tests, the poms set {@value #FILE_PROPERTY}: the summary goes to that
- * file, and {@link ProgressReport} prints it after Surefire's report, so that it ends the log.
+ * own report after the tests, the poms set {@value #FILE_PROPERTY}: in a Surefire fork the
+ * summary goes to that file, and {@link ProgressReport} prints it after Surefire's report, so
+ * that it ends the log.
  */
 public final class ProgressSummary implements TestExecutionListener {
     /** System property naming the file to write the summary to, instead of printing it. */
@@ -94,7 +95,9 @@ public final class ProgressSummary implements TestExecutionListener {
         boolean referenceSolutions = ProgressSummary.class.getClassLoader().getResource(SOLUTIONS_MARKER) != null;
         String text = summary(stubCheck, referenceSolutions);
         String file = System.getProperty(FILE_PROPERTY);
-        if (file == null || file.isBlank()) {
+        // IntelliJ passes the pom's system properties to its own test runs too, where no
+        // ProgressReport follows: write the file only in a Surefire fork, which sets this one
+        if (file == null || file.isBlank() || System.getProperty("surefire.test.class.path") == null) {
             System.out.print(System.lineSeparator() + text);
             System.out.flush();
             return;
