@@ -71,6 +71,7 @@ class OptionsTest {
         }
     }
 
+    /** What a program run in its own JVM did: exit status, and its output lines. */
     record Result(int exit, List<String> stdout, List<String> stderr) {
     }
 
