@@ -60,14 +60,20 @@ public final class Client implements Closeable {
         socket.close();
     }
 
-    /** {@code [--host H] [--port N] [text...]}: pipelines the texts and prints the replies. */
+    /**
+     * {@code [--host H] [--port N] [text...]}: pipelines the texts and prints the replies. An
+     * unknown {@code --} option stops it with the usage line and exit status 2.
+     */
     public static void main(String[] args) throws IOException {
-        run(System.out, args);
+        run(System.out, Options.parseClientOrExit(args));
     }
 
     /** What {@link #main} does, printing to {@code out}. */
     static void run(PrintStream out, String... args) throws IOException {
-        Options options = Options.parse(args);
+        run(out, Options.parseClient(args));
+    }
+
+    private static void run(PrintStream out, Options options) throws IOException {
         List<String> texts = options.rest().isEmpty()
                 ? List.of("hello1", "hello2", "hello3")
                 : options.rest();

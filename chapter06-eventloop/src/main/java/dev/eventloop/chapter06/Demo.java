@@ -12,6 +12,8 @@ import java.util.List;
  */
 public final class Demo {
     private static final List<String> TEXTS = List.of("hello1", "hello2", "hello3");
+    /** The demo picks its own port and host: of the server's options, only {@code --trace} matters. */
+    private static final String USAGE = "usage: Demo [--trace]";
 
     private Demo() {
     }
@@ -19,11 +21,23 @@ public final class Demo {
     /** Runs the demo. */
     public static void main(String[] args) throws InterruptedException {
         try {
-            run(System.out, Options.parse(args).trace());
+            run(System.out, Options.orExit(USAGE, () -> parse(args)).trace());
         } catch (IOException e) {
             System.err.println("demo failed: " + e);
             System.exit(1);
         }
+    }
+
+    /** The demo's options: {@code --trace} or nothing; throws {@link IllegalArgumentException} otherwise. */
+    static Options parse(String... args) {
+        for (String arg : args) {
+            if (!arg.equals("--trace")) {
+                // it picks its own free port, so even the server's --port would mislead
+                throw new IllegalArgumentException((arg.startsWith("--") ? "unknown option " : "unexpected argument ")
+                        + arg + " (the demo takes only --trace)");
+            }
+        }
+        return Options.parse(args);
     }
 
     /** What {@link #main} does, printing to {@code out}; throws if a reply is missing or wrong. */

@@ -2,25 +2,53 @@ package dev.eventloop.chapter06;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The command-line options shared by this chapter's server and client: {@code --host},
- * {@code --port}, {@code --quiet}, {@code --trace}, and any other words as free arguments.
+ * {@code --port}, {@code --quiet} and {@code --trace}; for the client, any other words are the
+ * texts to send.
+ *
+ * <p>A mistyped option is an error, not something silently ignored: a server given an unknown
+ * option or a stray word, or a client given an unknown {@code --} option, stops with one usage
+ * line that names it, and exit status 2 ({@link #parseOrExit}, {@link #parseClientOrExit}).
  *
  * @param host the address to bind or connect to (default 127.0.0.1)
  * @param port the TCP port (default 1234, as in the book; 0 lets the server pick a free one)
  * @param quiet whether the server leaves out its per-request log line (and the clean {@code EOF})
  * @param trace whether the server prints one line per event-loop iteration
- * @param rest the arguments that are not options, in order
+ * @param rest the client's texts to send, in order; always empty for a server
  */
 public record Options(String host, int port, boolean quiet, boolean trace, List<String> rest) {
     /** The book's port. */
     public static final int DEFAULT_PORT = 1234;
     /** Loopback only: a course server has no business listening on other interfaces. */
     public static final String DEFAULT_HOST = "127.0.0.1";
+    /** The server's usage line. */
+    public static final String SERVER_USAGE = "usage: Server [--host H] [--port N] [--quiet] [--trace]";
+    /** The client's usage line. */
+    public static final String CLIENT_USAGE = "usage: Client [--host H] [--port N] [text...]";
+    /** The exit status of a command-line mistake, as for most Unix tools. */
+    public static final int USAGE_ERROR = 2;
 
-    /** Parses {@code args}; throws {@link IllegalArgumentException} with a usage hint on errors. */
+    /**
+     * Parses a server's {@code args}; throws {@link IllegalArgumentException}, naming the
+     * offending argument, on an unknown option or a word that is not an option's value.
+     */
     public static Options parse(String... args) {
+        Options options = parseClient(args);
+        if (!options.rest().isEmpty()) {
+            throw new IllegalArgumentException("unexpected argument " + options.rest().get(0)
+                    + " (a server takes only options)");
+        }
+        return options;
+    }
+
+    /**
+     * Parses a client's {@code args}: words are texts to send, but a word starting with
+     * {@code --} must be a known option; throws {@link IllegalArgumentException} otherwise.
+     */
+    public static Options parseClient(String... args) {
         String host = DEFAULT_HOST;
         int port = DEFAULT_PORT;
         boolean quiet = false;
@@ -32,10 +60,43 @@ public record Options(String host, int port, boolean quiet, boolean trace, List<
                 case "--port" -> port = parsePort(value(args, ++i, "--port"));
                 case "--quiet" -> quiet = true;
                 case "--trace" -> trace = true;
-                default -> rest.add(args[i]);
+                default -> {
+                    if (args[i].startsWith("--")) {
+                        throw new IllegalArgumentException("unknown option " + args[i]);
+                    }
+                    rest.add(args[i]);
+                }
             }
         }
         return new Options(host, port, quiet, trace, List.copyOf(rest));
+    }
+
+    /**
+     * For a server's {@code main}: {@link #parse}, or, on a mistake, one line on stderr naming it
+     * with the usage, and exit status {@value #USAGE_ERROR}.
+     */
+    public static Options parseOrExit(String... args) {
+        return orExit(SERVER_USAGE, () -> parse(args));
+    }
+
+    /** For a client's {@code main}: {@link #parseClient}, or one usage line and exit status 2. */
+    public static Options parseClientOrExit(String... args) {
+        return orExit(CLIENT_USAGE, () -> parseClient(args));
+    }
+
+    /** The one line printed for a mistake. */
+    static String usageError(String usage, IllegalArgumentException mistake) {
+        return mistake.getMessage() + "; " + usage;
+    }
+
+    static Options orExit(String usage, Supplier<Options> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException mistake) {
+            System.err.println(usageError(usage, mistake));
+            System.exit(USAGE_ERROR);
+            throw mistake; // not reached
+        }
     }
 
     private static String value(String[] args, int i, String option) {

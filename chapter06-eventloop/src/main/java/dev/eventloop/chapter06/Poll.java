@@ -92,6 +92,7 @@ public final class Poll implements Closeable {
         this.trace = trace;
     }
 
+    // tag::poll[]
     /**
      * Waits until at least one entry is ready or the timeout passes, then sets each entry's
      * {@code revents}.
@@ -101,7 +102,6 @@ public final class Poll implements Closeable {
      */
     public int poll(List<PollFd> fds, long timeoutMillis) throws IOException {
         trace.waiting();
-        // tag::poll[]
         long call = ++calls;
         for (PollFd pfd : fds) {
             pfd.revents = 0;
@@ -143,8 +143,8 @@ public final class Poll implements Closeable {
         selector.selectedKeys().clear(); // or the next call would report these again
         trace.polled(fds);
         return ready;
-        // end::poll[]
     }
+    // end::poll[]
 
     /** Makes a {@link #poll} that is waiting, or the next one, return at once (thread-safe). */
     public void wakeup() {

@@ -24,9 +24,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The chapter 6 server over real loopback sockets. */
 @Timeout(60)
+@ExtendWith(LoopThreadFailures.class)
 class ServerTest {
     private RunningServer running;
 

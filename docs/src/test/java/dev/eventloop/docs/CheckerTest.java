@@ -94,7 +94,9 @@ class CheckerTest {
         List<Snippets.Problem> problems = new Snippets(course).check();
 
         assertThat(problems).hasSize(1);
-        assertThat(problems.get(0).message()).contains("docs/page.md:5", "app/src/main/java/Ex.java:4", "inside an EXERCISE region");
+        assertThat(problems.get(0).message()).contains("docs/page.md:5", "app/src/main/java/Ex.java:4", "inside an EXERCISE region",
+                "expected once you have solved the exercises", "check your work with ./mvnw test -pl exercises instead");
+        assertThat(problems.get(0).insideExercise()).isTrue();
     }
 
     @Test
@@ -189,6 +191,21 @@ class CheckerTest {
         assertThat(problems.get(1)).contains("docs/page.md:4", "-pl nothing");
         assertThat(problems.get(2)).contains("docs/page.md:6", "GoneTest");
         assertThat(problems.get(3)).contains("docs/page.md:8", "-Dgroups=nope");
+    }
+
+    @Test
+    void anInstalledMvnAndSingleFileJavaProgramsAreCheckedToo() throws IOException {
+        write("app/Tool.java", "class Tool {}");
+        write("docs/page.md", """
+                Run `mvn test -pl nothing`, or `java app/Tool.java epoll`, or `java app/Gone.java`,
+                not `java -version`; `java.nio` is no command.
+                """);
+
+        List<String> problems = new Commands(course, java.util.Set.of("epoll")).check();
+
+        assertThat(problems).hasSize(2);
+        assertThat(problems.get(0)).contains("docs/page.md:1", "-pl nothing");
+        assertThat(problems.get(1)).contains("docs/page.md:1", "app/Gone.java: no such source file");
     }
 
     @Test

@@ -9,15 +9,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The Maven Wrapper commands the course text shows ({@code ./mvnw ...} or {@code mvnw.cmd ...},
- * in code blocks and code spans), checked against the build: every {@code -pl} module is in the
- * root pom, every {@code exec:java@id} is an execution of that module's pom, every
- * {@code -Dtest=Name} is a test class of that module, every {@code -Dgroups=tag} is an exercise
- * tag, and every {@code -Pprofile} is a profile of some pom. Running them is still a job for a
- * person: this catches the names that drift.
+ * The Maven commands the course text shows ({@code ./mvnw ...}, {@code mvnw.cmd ...} or an
+ * installed {@code mvn ...}, in code blocks and code spans), checked against the build: every
+ * {@code -pl} module is in the root pom, every {@code exec:java@id} is an execution of that
+ * module's pom, every {@code -Dtest=Name} is a test class of that module, every
+ * {@code -Dgroups=tag} is an exercise tag, and every {@code -Pprofile} is a profile of some pom.
+ * A {@code java path/File.java} command (a single-file program) must name a file that exists.
+ * Running them is still a job for a person: this catches the names that drift.
  */
 final class Commands {
-    private static final Pattern COMMAND = Pattern.compile("(?:\\./mvnw|mvnw\\.cmd)(?=\\s|$)[^`]*");
+    private static final Pattern COMMAND = Pattern.compile("(?<![\\w./\\\\-])(?:\\./mvnw|mvnw\\.cmd|mvn|java)(?=\\s|$)[^`]*");
     private static final Pattern CODE_SPAN = Pattern.compile("(`+)((?:(?!\\1).)+?)\\1");
 
     /** One command, where it was found. */
@@ -83,6 +84,14 @@ final class Commands {
     List<String> check(String command, List<String> modules) {
         List<String> problems = new ArrayList<>();
         List<String> tokens = tokens(command);
+        if (!tokens.isEmpty() && tokens.get(0).equals("java")) {
+            for (String t : tokens) {
+                if (t.endsWith(".java") && !isPlaceholder(t) && !Files.isRegularFile(course.root().resolve(t))) {
+                    problems.add(t + ": no such source file (the path is relative to the repository root)");
+                }
+            }
+            return problems;
+        }
         List<String> selected = new ArrayList<>();
         for (int i = 0; i < tokens.size(); i++) {
             String t = tokens.get(i);

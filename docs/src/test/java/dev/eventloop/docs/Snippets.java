@@ -43,9 +43,20 @@ final class Snippets {
     record Quote(Markdown markdown, int markerIndex, Markdown.Fence fence, String sourcePath, String tag) {
     }
 
-    /** A difference or an error, located. */
-    record Problem(String message) {
+    /**
+     * A difference or an error, located. {@code insideExercise}: the difference lies in an
+     * EXERCISE region, as it does once the learner has solved the exercise.
+     */
+    record Problem(String message, boolean insideExercise) {
+        Problem(String message) {
+            this(message, false);
+        }
     }
+
+    /** Said once, when a difference lies in an EXERCISE region: why, and what to run instead. */
+    static final String AFTER_EXERCISES = "A difference inside an EXERCISE region is expected once you have solved the"
+            + " exercises, as the pages quote the shipped stubs and this check is part of the maintainers' full check;"
+            + " check your work with ./mvnw test -pl exercises instead.";
 
     private final Course course;
 
@@ -164,19 +175,17 @@ final class Snippets {
             String sourcePlace = course.rel(region.source()) + ":"
                     + (k < region.lines().size() ? region.lineNumbers().get(k) : endLine(region));
             int sourceLine = k < region.lineNumbers().size() ? region.lineNumbers().get(k) : endLine(region);
+            boolean insideExercise = insideExerciseRegion(region.source(), sourceLine);
             problems.add(new Problem(String.format(
                     "the code block at %s differs from its source region %s (tag %s):%n"
                             + "    in the docs:   %s%n"
                             + "    in the source: %s%n"
-                            + "  Refresh every quoted block from its source with: %s%s",
+                            + "  %s",
                     docsPlace, sourcePlace, quote.tag(),
                     got == null ? "(the block ends here)" : got,
                     want == null ? "(the region ends here)" : want,
-                    REFRESH_COMMAND,
-                    insideExerciseRegion(region.source(), sourceLine)
-                            ? String.format("%n  (This line is inside an EXERCISE region. If you changed it while doing the"
-                                    + " exercise, the difference is expected: the pages quote the code as shipped.)")
-                            : "")));
+                    insideExercise ? "This line is inside an EXERCISE region. " + AFTER_EXERCISES
+                            : "Refresh every quoted block from its source with: " + REFRESH_COMMAND), insideExercise));
             return;
         }
     }

@@ -92,6 +92,7 @@ public final class Poll implements Closeable {
         this.trace = trace;
     }
 
+    // tag::poll[]
     /**
      * Waits until at least one entry is ready or the timeout passes, then sets each entry's
      * {@code revents}.
@@ -143,6 +144,7 @@ public final class Poll implements Closeable {
         trace.polled(fds);
         return ready;
     }
+    // end::poll[]
 
     /** Makes a {@link #poll} that is waiting, or the next one, return at once (thread-safe). */
     public void wakeup() {

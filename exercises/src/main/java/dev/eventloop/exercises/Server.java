@@ -558,7 +558,7 @@ public final class Server implements Closeable {
      * {@code --quiet}, {@code --trace}. Stop it with Ctrl-C.
      */
     public static void main(String[] args) throws IOException {
-        Options options = Options.parse(args);
+        Options options = Options.parseOrExit(args);
         Server server = open(options, System.out::println);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         System.out.println("listening on " + options.host() + ":" + server.port());

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @Timeout(60)
 @Tag(Exercise.Tags.EPOLL)
-@ExtendWith(StubCheck.class)
+@ExtendWith({StubCheck.class, LoopThreadFailures.class})
 class EpollExerciseTest {
     private static final int IDLE = 100;
     private static final int ROUND_TRIPS = 100;
@@ -88,7 +88,7 @@ class EpollExerciseTest {
             for (int i = 0; i < count; i++) {
                 byte[] payload = ("round trip " + i).getBytes(StandardCharsets.UTF_8);
                 Wire.send(active, payload);
-                assertThat(Wire.receive(active)).isEqualTo(payload);
+                assertThat(Wire.receive(active)).as("the answer to round trip %d", i).isEqualTo(payload);
             }
         }
     }

@@ -26,9 +26,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The failures every event loop meets in production, each handled by this server. */
 @Timeout(120)
+@ExtendWith(LoopThreadFailures.class)
 class HardeningTest {
 
     @Test

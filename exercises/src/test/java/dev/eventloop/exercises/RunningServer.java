@@ -6,19 +6,34 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 
-/** A {@link Server} running its loop on its own thread, with its log kept for assertions. */
+/**
+ * A {@link Server} running its loop on its own thread, with its log kept for assertions.
+ *
+ * <p>If the loop thread dies, its exception is kept rather than lost on the thread's stderr:
+ * {@link #close()} throws it as an {@link EventLoopDied}, and {@link LoopThreadFailures} makes it
+ * the reason of the test that was running.
+ */
 final class RunningServer implements AutoCloseable {
+    /** Servers not closed yet, for {@link #awaitDyingLoops}. */
+    private static final Set<RunningServer> LIVE = ConcurrentHashMap.newKeySet();
+    /** Loop deaths that no {@link #close()} has thrown yet. */
+    private static final Queue<EventLoopDied> UNREPORTED = new ConcurrentLinkedQueue<>();
+
     final Queue<String> log;
     final Server server;
     private final Thread thread;
+    private volatile EventLoopDied died;
+    private volatile boolean closeRequested;
 
     private RunningServer(Server server, Queue<String> log) {
         this.server = server;
         this.log = log;
-        this.thread = new Thread(server::run, "event-loop-under-test");
+        this.thread = new Thread(this::loop, "event-loop-under-test");
     }
 
     /** Starts a server on 127.0.0.1 and a free port; {@code args} as on the command line. */
@@ -33,8 +48,49 @@ final class RunningServer implements AutoCloseable {
         Queue<String> log = new ConcurrentLinkedQueue<>();
         RunningServer running = new RunningServer(Server.open(Options.parse(all.toArray(String[]::new)), log::add), log);
         setup.accept(running.server);
+        LIVE.add(running);
         running.thread.start();
         return running;
+    }
+
+    private void loop() {
+        try {
+            server.run();
+        } catch (Throwable t) {
+            if (closeRequested && t instanceof IllegalStateException) {
+                return; // closed before this thread got to run(), which then refuses to start: no death
+            }
+            // run() closed every connection on its way out, so the test sees EOF soon: keep the reason
+            EventLoopDied death = new EventLoopDied(t);
+            died = death;
+            UNREPORTED.add(death);
+        }
+    }
+
+    /**
+     * Waits, up to {@code millis} each, for the loop threads of the servers not closed yet to end.
+     * A test can see a dying loop close its connection a moment before the loop thread has
+     * recorded why; a healthy loop just runs on, and this returns after the wait.
+     */
+    static void awaitDyingLoops(long millis) {
+        for (RunningServer running : LIVE) {
+            try {
+                running.thread.join(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** A loop death that no {@link #close()} has thrown yet, or null; once taken, it is not given again. */
+    static EventLoopDied takeUnreportedDeath() {
+        return UNREPORTED.poll();
+    }
+
+    /** Forgets the loop deaths of earlier tests. */
+    static void forgetUnreportedDeaths() {
+        UNREPORTED.clear();
     }
 
     int port() {
@@ -49,15 +105,28 @@ final class RunningServer implements AutoCloseable {
         return log.contains(line);
     }
 
+    /** Stops the server; throws {@link EventLoopDied} if its loop thread died, with the loop's exception. */
     @Override
     public void close() {
+        LIVE.remove(this);
+        closeRequested = true;
         server.close();
+        join();
+        assertThat(thread.isAlive()).as("the loop thread ends after close()").isFalse();
+        EventLoopDied death = died;
+        if (death != null) {
+            died = null; // thrown once: a second close() must not suppress this error into itself
+            UNREPORTED.remove(death);
+            throw death;
+        }
+        assertThat(server.stats().openChannels()).as("open connection channels after close()").isZero();
+    }
+
+    private void join() {
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        assertThat(thread.isAlive()).as("the loop thread ends after close()").isFalse();
-        assertThat(server.stats().openChannels()).as("open connection channels after close()").isZero();
     }
 }

@@ -19,6 +19,11 @@ public final class StubCheck implements InvocationInterceptor {
     /** The switch, set by the {@code full-check} profile of {@code exercises}. */
     public static final String PROPERTY = "exercises.expectStubs";
 
+    /** Said with every failure of the stub check: a learner who solved the exercises meets it too. */
+    static final String AFTER_EXERCISES = "Once you have solved the exercise this failure is expected, as the full check"
+            + " is the maintainers' check of the shipped stubs: check your work with " + ProgressSummary.WHOLE_MODULE
+            + " instead.";
+
     /** Whether this run checks the stubs. */
     static boolean active() {
         return Boolean.getBoolean(PROPERTY);
@@ -39,6 +44,7 @@ public final class StubCheck implements InvocationInterceptor {
         }
         throw new AssertionError("Stub check: " + extensionContext.getDisplayName() + " passed against the stub of"
                 + " exercise " + exercise.get().number() + " (" + exercise.get().tag() + "). Either the stub in"
-                + " exercises/src/main already contains the answer, or this test cannot tell a stub from a solution.");
+                + " exercises/src/main already contains the answer, or this test cannot tell a stub from a solution."
+                + " " + AFTER_EXERCISES);
     }
 }

@@ -1,0 +1,175 @@
+package dev.eventloop.exercises;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.TestTag;
+import org.junit.platform.engine.UniqueId;
+import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.launcher.TestIdentifier;
+
+/**
+ * What the progress summary says, fed with made-up test results: an exercise is done only when
+ * its tests pass and no other test fails; a failing other test is named with its reason; the
+ * summary stays short enough to end a Maven log.
+ */
+class ProgressSummaryTest {
+    private final ProgressSummary summary = new ProgressSummary();
+
+    @Test
+    void onAFreshCloneNoExerciseIsDoneAndNextNamesTheFirst() {
+        summary.testPlanExecutionStarted(null);
+        allExerciseTests(false);
+        other("ServerTest", "echoesARequest", null);
+
+        List<String> lines = lines(false, false);
+
+        assertThat(lines).startsWith("Exercise progress:");
+        assertThat(lines).filteredOn(l -> l.matches("  \\d\\. .*")).hasSize(3).allMatch(l -> l.contains("0/2 tests pass"))
+                .noneMatch(l -> l.contains("  done"));
+        assertThat(lines).contains("  Other tests (what must keep working): 1/1 pass");
+        assertThat(lines).last().asString().startsWith("  Next: exercise 1, hints in docs/exercises/01-epoll.md");
+        assertThat(summary.verdict(false, false)).isEqualTo("red Not done yet: 6 exercise tests fail."
+                + " The summary above says what to do next.");
+    }
+
+    @Test
+    void anExerciseIsDoneWhenItsTestsAndAllOtherTestsPass() {
+        summary.testPlanExecutionStarted(null);
+        allExerciseTests(true);
+        other("ServerTest", "echoesARequest", null);
+
+        List<String> lines = lines(false, false);
+
+        assertThat(lines).filteredOn(l -> l.matches("  \\d\\. .*")).allMatch(l -> l.contains("2/2 tests pass  done"));
+        assertThat(lines).last().asString().startsWith("  All exercises done.");
+        assertThat(summary.verdict(false, false)).isEqualTo("green");
+    }
+
+    @Test
+    void aFailingOtherTestMeansNoExerciseIsDoneAndIsNamedWithItsReason() {
+        summary.testPlanExecutionStarted(null);
+        allExerciseTests(true);
+        other("ServerTest", "answersThreePipelinedRequestsInOrder",
+                new AssertionError("[the responses, in order] \nexpected: [a, b]\n but was: [a]"));
+
+        List<String> lines = lines(false, false);
+
+        assertThat(lines).filteredOn(l -> l.matches("  \\d\\. .*")).noneMatch(l -> l.contains("  done"))
+                .allMatch(l -> l.contains("2/2 tests pass; not done while others fail"));
+        assertThat(lines).contains("  your change broke: ServerTest.answersThreePipelinedRequestsInOrder:"
+                + " [the responses, in order] expected: [a, b] but was: [a]");
+        assertThat(lines).last().asString().startsWith("  Next: fix what your change broke");
+        assertThat(summary.verdict(false, false)).startsWith("red Not done yet: 1 other test fails.");
+    }
+
+    @Test
+    void aFailureWithoutAMessageIsNamedByTypeAndPlace() {
+        AssertionError bare = new AssertionError();
+        bare.setStackTrace(new StackTraceElement[] {new StackTraceElement("dev.eventloop.exercises.Server", "tryFillBuffer",
+                "Server.java", 312)});
+
+        assertThat(ProgressSummary.reason(TestExecutionResult.failed(bare)))
+                .isEqualTo("AssertionError with no message at Server.java:312");
+        assertThat(ProgressSummary.reason(TestExecutionResult.failed(new java.io.EOFException("closed"))))
+                .isEqualTo("EOFException: closed");
+        assertThat(ProgressSummary.reason(TestExecutionResult.failed(new EventLoopDied(bare))))
+                .isEqualTo("the event loop thread died: AssertionError with no message at Server.java:312");
+    }
+
+    @Test
+    void withManyBrokenTestsTheSummaryStillFitsInNineLines() {
+        summary.testPlanExecutionStarted(null);
+        allExerciseTests(false);
+        for (int i = 0; i < 20; i++) {
+            other("ServerTest", "test" + i, new AssertionError("broken " + i));
+        }
+
+        List<String> lines = lines(false, false);
+
+        // Maven prints at most 16 lines after it (see ProgressReport): 25 in all, a screen's end
+        assertThat(lines).hasSizeLessThanOrEqualTo(9);
+        assertThat(lines).filteredOn(l -> l.startsWith("  your change broke: ")).hasSize(ProgressSummary.NAMED_FAILURES);
+        assertThat(lines).last().asString().startsWith("  ... and 17 more; fix what your change broke");
+    }
+
+    @Test
+    void theSolutionsSummarySaysItIsTheReferenceSolutions() {
+        summary.testPlanExecutionStarted(null);
+        allExerciseTests(true);
+        other("SourceParityTest", "filesDifferOnlyInsideExerciseRegions", null);
+
+        assertThat(lines(false, true)).first().asString().contains("reference solutions");
+    }
+
+    @Test
+    void theStubCheckSaysWhatAPassingExerciseTestMeansAfterTheExercisesAreSolved() {
+        summary.testPlanExecutionStarted(null);
+        // in the stub check, "successful" means the stub failed the test, as it must
+        allExerciseTests(false);
+
+        List<String> lines = lines(true, false);
+
+        assertThat(lines).first().asString().startsWith("Stub check");
+        assertThat(lines).last().asString().contains("expected once you have solved the exercises")
+                .contains("check your work with ./mvnw test -pl exercises instead");
+    }
+
+    @Test
+    void onlyTheExercisesThatRanAreCountedAndTheOthersSayNotRun() {
+        summary.testPlanExecutionStarted(null);
+        exerciseTest(Exercise.EPOLL, "one", true);
+        exerciseTest(Exercise.EPOLL, "two", true);
+
+        List<String> lines = lines(false, false);
+
+        assertThat(lines).anyMatch(l -> l.startsWith("  1. ") && l.contains("2/2 tests pass; run all tests to finish"));
+        assertThat(lines).anyMatch(l -> l.startsWith("  2. ") && l.contains("not run"));
+        assertThat(lines).contains("  Other tests (what must keep working): not run (the whole module runs them)");
+        assertThat(lines).last().asString().isEqualTo("  Next: run every test of the module: ./mvnw test -pl exercises");
+    }
+
+    private List<String> lines(boolean stubCheck, boolean referenceSolutions) {
+        return summary.summary(stubCheck, referenceSolutions).lines().toList();
+    }
+
+    private void allExerciseTests(boolean pass) {
+        for (Exercise exercise : Exercise.values()) {
+            exerciseTest(exercise, "first", pass);
+            exerciseTest(exercise, "second", pass);
+        }
+    }
+
+    private void exerciseTest(Exercise exercise, String method, boolean pass) {
+        summary.executionFinished(test("ExerciseTest" + exercise.number(), method, exercise.tag()),
+                pass ? TestExecutionResult.successful() : TestExecutionResult.failed(new AssertionError("not yet")));
+    }
+
+    private void other(String className, String method, Throwable failure) {
+        summary.executionFinished(test(className, method),
+                failure == null ? TestExecutionResult.successful() : TestExecutionResult.failed(failure));
+    }
+
+    private static TestIdentifier test(String className, String method, String... tags) {
+        String fqcn = "dev.eventloop.exercises." + className;
+        UniqueId id = UniqueId.forEngine("made-up").append("method", fqcn + "#" + method);
+        Set<TestTag> tagSet = Arrays.stream(tags).map(TestTag::create).collect(Collectors.toSet());
+        return TestIdentifier.from(new AbstractTestDescriptor(id, method + "()", MethodSource.from(fqcn, method)) {
+            @Override
+            public Type getType() {
+                return Type.TEST;
+            }
+
+            @Override
+            public Set<TestTag> getTags() {
+                return tagSet;
+            }
+        });
+    }
+}
