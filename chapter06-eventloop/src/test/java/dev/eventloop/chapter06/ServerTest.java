@@ -162,13 +162,7 @@ class ServerTest {
         // side of each connection gets a fixed 16 KiB send buffer (a set size turns autotuning
         // off), the client a 16 KiB receive buffer, against 4 MB of responses.
         ExecutorService writer = Executors.newSingleThreadExecutor();
-        try (RunningServer small = RunningServer.start(server -> server.acceptWith(listener -> {
-                    SocketChannel accepted = listener.accept();
-                    if (accepted != null) {
-                        accepted.setOption(StandardSocketOptions.SO_SNDBUF, 16 * 1024);
-                    }
-                    return accepted;
-                }));
+        try (RunningServer small = startWithSmallSendBuffers();
                 Socket greedy = connectWithReceiveBuffer(small.port(), 16 * 1024);
                 Socket other = Wire.connect(small.port())) {
             // 4 MB of requests, and no reading until the server's writes start returning 0
@@ -197,6 +191,17 @@ class ServerTest {
         } finally {
             writer.shutdownNow();
         }
+    }
+
+    /** A server whose side of each connection has a fixed 16 KiB send buffer: writes block early. */
+    private static RunningServer startWithSmallSendBuffers() throws IOException {
+        return RunningServer.start(server -> server.acceptWith(listener -> {
+            SocketChannel accepted = listener.accept();
+            if (accepted != null) {
+                accepted.setOption(StandardSocketOptions.SO_SNDBUF, 16 * 1024);
+            }
+            return accepted;
+        }));
     }
 
     private static Socket connectWithReceiveBuffer(int port, int bytes) throws IOException {
@@ -246,6 +251,39 @@ class ServerTest {
             await("an idle loop makes at most 10 waits in a quiet second (the poll timeout is 1000 ms;"
                     + " a timeout of 0 spins)").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
                     .until(() -> running.stats().waits() - waits <= 10);
+        }
+    }
+
+    @Test
+    void anIdleLoopWaitsEvenAfterAConnectionHadToWaitForPollout() throws Exception {
+        try (RunningServer small = startWithSmallSendBuffers();
+                Socket socket = connectWithReceiveBuffer(small.port(), 16 * 1024)) {
+            // 100 responses of 4 + 4096 bytes against 32 KiB of buffers: the server must wait for POLLOUT
+            byte[][] payloads = new byte[100][];
+            Random random = new Random(7);
+            for (int i = 0; i < payloads.length; i++) {
+                payloads[i] = Wire.randomPayload(random, 4096);
+            }
+            ExecutorService writer = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> sending = writer.submit(() -> {
+                    socket.getOutputStream().write(Wire.frames(payloads));
+                    return null;
+                });
+                await("a server write blocks").until(() -> small.stats().writesBlocked() > 0);
+                for (int i = 0; i < payloads.length; i++) {
+                    assertThat(Wire.receive(socket)).as("response %d", i).isEqualTo(payloads[i]);
+                }
+                sending.get();
+            } finally {
+                writer.shutdownNow();
+            }
+            // back in STATE_REQ with nothing to do: the loop must wait for POLLIN again, not for
+            // POLLOUT, which an idle socket reports at once, again and again
+            long waits = small.stats().waits();
+            await("after waiting for POLLOUT, an idle connection costs at most 10 waits in a quiet second"
+                    + " (waiting for POLLOUT on an idle socket spins)").during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(3)).until(() -> small.stats().waits() - waits <= 10);
         }
     }
 

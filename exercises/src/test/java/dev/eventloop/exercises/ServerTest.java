@@ -7,8 +7,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -152,10 +156,15 @@ class ServerTest {
         Random random = new Random(42);
         List<byte[]> payloads = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            payloads.add(Wire.randomPayload(random, Protocol.K_MAX_MSG));
+            payloads.add(Wire.randomPayload(random, 4096));
         }
+        // Back-pressure must happen whatever the kernel's buffer autotuning would allow: the server's
+        // side of each connection gets a fixed 16 KiB send buffer (a set size turns autotuning
+        // off), the client a 16 KiB receive buffer, against 4 MB of responses.
         ExecutorService writer = Executors.newSingleThreadExecutor();
-        try (Socket greedy = Wire.connect(running.port()); Socket other = Wire.connect(running.port())) {
+        try (RunningServer small = startWithSmallSendBuffers();
+                Socket greedy = connectWithReceiveBuffer(small.port(), 16 * 1024);
+                Socket other = Wire.connect(small.port())) {
             // 4 MB of requests, and no reading until the server's writes start returning 0
             Future<?> sending = writer.submit(() -> {
                 OutputStream out = greedy.getOutputStream();
@@ -164,14 +173,15 @@ class ServerTest {
                 }
                 return null;
             });
-            await().until(() -> running.stats().writesBlocked() > 0);
+            await().until(() -> small.stats().writesBlocked() > 0);
 
             // the loop still serves everyone else
             Wire.send(other, bytes("still there?"));
             assertThat(Wire.receive(other)).isEqualTo(bytes("still there?"));
-            // and it stopped reading from the client it cannot answer: it holds no more than its buffers
-            assertThat(running.stats().peakBytesHeld()).as("most bytes ever read but not yet answered")
-                    .isLessThanOrEqualTo(2L * (4 + Protocol.K_MAX_MSG));
+            // and it stopped reading from the client it cannot answer: it holds no more than its
+            // buffers, two of 4 + 4096 bytes
+            assertThat(small.stats().peakBytesHeld()).as("most bytes ever read but not yet answered")
+                    .isLessThanOrEqualTo(2L * (4 + 4096));
 
             // now read everything: every response arrives, in order
             for (int i = 0; i < payloads.size(); i++) {
@@ -180,6 +190,119 @@ class ServerTest {
             sending.get();
         } finally {
             writer.shutdownNow();
+        }
+    }
+
+    /** A server whose side of each connection has a fixed 16 KiB send buffer: writes block early. */
+    private static RunningServer startWithSmallSendBuffers() throws IOException {
+        return RunningServer.start(server -> server.acceptWith(listener -> {
+            SocketChannel accepted = listener.accept();
+            if (accepted != null) {
+                accepted.setOption(StandardSocketOptions.SO_SNDBUF, 16 * 1024);
+            }
+            return accepted;
+        }));
+    }
+
+    private static Socket connectWithReceiveBuffer(int port, int bytes) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(bytes); // before connect, so the window is agreed that small
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    @Test
+    void readingResumesAfterEveryResponse() throws IOException {
+        try (Socket socket = Wire.connect(running.port())) {
+            // one at a time: each response must bring the connection back to reading
+            for (int i = 0; i < 5; i++) {
+                Wire.send(socket, bytes("ping-" + i));
+                assertThat(Wire.receive(socket)).as("answer %d of a request/response alternation", i)
+                        .isEqualTo(bytes("ping-" + i));
+            }
+            // then a pipelined burst in one write
+            byte[][] burst = new byte[50][];
+            for (int i = 0; i < burst.length; i++) {
+                burst[i] = bytes("burst-" + i);
+            }
+            socket.getOutputStream().write(Wire.frames(burst));
+            for (int i = 0; i < burst.length; i++) {
+                assertThat(Wire.receive(socket)).as("answer %d of a pipelined burst", i).isEqualTo(burst[i]);
+            }
+            // then idle until the loop has woken up empty-handed at least once, then one more request
+            long waits = running.stats().waits();
+            await("the loop wakes up at least once while the client is quiet").atMost(Duration.ofSeconds(5))
+                    .until(() -> running.stats().waits() > waits);
+            Wire.send(socket, bytes("after a quiet spell"));
+            assertThat(Wire.receive(socket)).as("the answer after the connection was idle")
+                    .isEqualTo(bytes("after a quiet spell"));
+        }
+    }
+
+    @Test
+    void anIdleLoopWaitsInsteadOfSpinning() throws IOException {
+        try (Socket socket = Wire.connect(running.port())) {
+            Wire.send(socket, bytes("then silence"));
+            assertThat(Wire.receive(socket)).isEqualTo(bytes("then silence"));
+            long waits = running.stats().waits();
+            // With a 1000 ms poll timeout, a quiet second costs a wait or two. A loop that polls with
+            // a timeout of 0 spins a core and makes hundreds of thousands.
+            await("an idle loop makes at most 10 waits in a quiet second (the poll timeout is 1000 ms;"
+                    + " a timeout of 0 spins)").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                    .until(() -> running.stats().waits() - waits <= 10);
+        }
+    }
+
+    @Test
+    void anIdleLoopWaitsEvenAfterAConnectionHadToWaitForPollout() throws Exception {
+        try (RunningServer small = startWithSmallSendBuffers();
+                Socket socket = connectWithReceiveBuffer(small.port(), 16 * 1024)) {
+            // 100 responses of 4 + 4096 bytes against 32 KiB of buffers: the server must wait for POLLOUT
+            byte[][] payloads = new byte[100][];
+            Random random = new Random(7);
+            for (int i = 0; i < payloads.length; i++) {
+                payloads[i] = Wire.randomPayload(random, 4096);
+            }
+            ExecutorService writer = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> sending = writer.submit(() -> {
+                    socket.getOutputStream().write(Wire.frames(payloads));
+                    return null;
+                });
+                await("a server write blocks").until(() -> small.stats().writesBlocked() > 0);
+                for (int i = 0; i < payloads.length; i++) {
+                    assertThat(Wire.receive(socket)).as("response %d", i).isEqualTo(payloads[i]);
+                }
+                sending.get();
+            } finally {
+                writer.shutdownNow();
+            }
+            // back in STATE_REQ with nothing to do: the loop must wait for POLLIN again, not for
+            // POLLOUT, which an idle socket reports at once, again and again
+            long waits = small.stats().waits();
+            await("after waiting for POLLOUT, an idle connection costs at most 10 waits in a quiet second"
+                    + " (waiting for POLLOUT on an idle socket spins)").during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(3)).until(() -> small.stats().waits() - waits <= 10);
+        }
+    }
+
+    @Test
+    void aGoodRequestThenABadFrameInOneWriteIsAnsweredThenClosed() throws IOException {
+        try (RunningServer traced = RunningServer.start("--trace");
+                Socket socket = Wire.connect(traced.port())) {
+            ByteArrayOutputStream both = new ByteArrayOutputStream();
+            both.write(Protocol.encode(bytes("hi")));
+            both.write(new byte[] {(byte) 0x88, 0x13, 0x00, 0x00}); // 5000, little-endian: too long
+            socket.getOutputStream().write(both.toByteArray());
+
+            assertThat(Wire.receive(socket)).as("the response owed for the request before the bad frame")
+                    .isEqualTo(bytes("hi"));
+            assertThat(Wire.closedByPeer(socket)).as("closed after the bad frame").isTrue();
+            await().until(() -> traced.log.stream().anyMatch(line -> line.contains("close #1")));
+            assertThat(traced.log.stream().filter("too long"::equals)).as("the bad frame is logged once").hasSize(1);
+            assertThat(String.join("\n", traced.log)).as("STATE_END is final: no transition out of it")
+                    .contains(">END").doesNotContain("END>");
         }
     }
 

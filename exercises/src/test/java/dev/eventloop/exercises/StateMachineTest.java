@@ -100,6 +100,22 @@ class StateMachineTest {
     }
 
     @Test
+    void aGoodRequestThenABadFrameInOneReadIsAnsweredThenTheConnectionEnds() {
+        byte[] hi = Protocol.encode(bytes("hi"));
+        byte[] tooLong = {(byte) 0x88, 0x13, 0x00, 0x00}; // 5000, little-endian
+        byte[] both = new byte[hi.length + tooLong.length];
+        System.arraycopy(hi, 0, both, 0, hi.length);
+        System.arraycopy(tooLong, 0, both, hi.length, tooLong.length);
+        channel.arrive(both); // one read brings both
+
+        server.connectionIo(conn);
+
+        assertThat(channel.written()).as("the response owed for the request before the bad frame").isEqualTo(hi);
+        assertThat(conn.state).isEqualTo(STATE_END);
+        assertThat(log.stream().filter("too long"::equals)).as("the bad frame is logged once").hasSize(1);
+    }
+
+    @Test
     void eofBetweenMessagesIsACleanClose() {
         channel.arrive(Protocol.encode(bytes("bye"))).endOfStream();
 
