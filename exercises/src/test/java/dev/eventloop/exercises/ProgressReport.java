@@ -1,6 +1,7 @@
 package dev.eventloop.exercises;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,11 @@ public final class ProgressReport {
 
     /** {@code args[0]}: the summary file. No file: no tests ran in this build, nothing to say. */
     public static void main(String[] args) throws IOException {
-        Path file = Path.of(args[0]);
+        report(Path.of(args[0]), System.out);
+    }
+
+    /** Prints the summary in {@code file} to {@code out} and deletes the file; throws {@link TestsFailed} on red. */
+    static void report(Path file, PrintStream out) throws IOException {
         if (!Files.isRegularFile(file)) {
             return;
         }
@@ -33,9 +38,9 @@ public final class ProgressReport {
             return;
         }
         for (String line : lines.subList(1, lines.size())) {
-            System.out.println(line);
+            out.println(line);
         }
-        System.out.flush();
+        out.flush();
         String verdict = lines.get(0);
         if (verdict.startsWith("red")) {
             throw new TestsFailed(verdict.substring("red".length()).strip());

@@ -59,14 +59,18 @@ public final class ProgressSummary implements TestExecutionListener {
         othersRun = 0;
         othersFailed = 0;
         broke.clear();
+        // Surefire does not stop the build on a failure here: should this run never reach its end,
+        // ProgressReport must still fail it, not find an old summary or none and call it green
+        write("red The tests ended before the progress summary was written: see Surefire's report above."
+                + System.lineSeparator());
     }
 
     @Override
     public void executionFinished(TestIdentifier test, TestExecutionResult result) {
         boolean failed = result.getStatus() == TestExecutionResult.Status.FAILED;
         if (!test.isTest()) {
-            // a class whose setup failed: its tests did not run, and nothing else says so here
-            if (failed && test.getSource().filter(ClassSource.class::isInstance).isPresent()) {
+            // a class (or the engine) whose setup failed: its tests did not run, nothing else says so
+            if (failed) {
                 othersFailed++;
                 broke.add(name(test) + " (could not run): " + reason(result));
             }
@@ -76,9 +80,10 @@ public final class ProgressSummary implements TestExecutionListener {
         Optional<Exercise> exercise = Exercise.tagged(tags);
         boolean passed = result.getStatus() == TestExecutionResult.Status.SUCCESSFUL;
         if (exercise.isPresent()) {
-            int[] passedAndTotal = counts.computeIfAbsent(exercise.get(), e -> new int[2]);
-            passedAndTotal[0] += passed ? 1 : 0;
-            passedAndTotal[1]++;
+            int[] passedTotalFailed = counts.computeIfAbsent(exercise.get(), e -> new int[3]);
+            passedTotalFailed[0] += passed ? 1 : 0;
+            passedTotalFailed[1]++;
+            passedTotalFailed[2] += failed ? 1 : 0;
             return;
         }
         othersRun++;
@@ -94,18 +99,25 @@ public final class ProgressSummary implements TestExecutionListener {
         boolean stubCheck = StubCheck.active();
         boolean referenceSolutions = ProgressSummary.class.getClassLoader().getResource(SOLUTIONS_MARKER) != null;
         String text = summary(stubCheck, referenceSolutions);
-        String file = System.getProperty(FILE_PROPERTY);
-        // IntelliJ passes the pom's system properties to its own test runs too, where no
-        // ProgressReport follows: write the file only in a Surefire fork, which sets this one
-        if (file == null || file.isBlank() || System.getProperty("surefire.test.class.path") == null) {
+        if (!write(verdict(stubCheck, referenceSolutions) + System.lineSeparator() + text)) {
             System.out.print(System.lineSeparator() + text);
             System.out.flush();
-            return;
+        }
+    }
+
+    /** Writes the summary file for {@link ProgressReport}, if this run has one; false if not. */
+    private static boolean write(String content) {
+        String file = System.getProperty(FILE_PROPERTY);
+        // IntelliJ passes the pom's system properties to its own test runs too, where no
+        // ProgressReport follows: there is a file only in a Surefire fork, which sets this one
+        if (file == null || file.isBlank() || System.getProperty("surefire.test.class.path") == null) {
+            return false;
         }
         try {
             Path path = Path.of(file);
             Files.createDirectories(path.toAbsolutePath().getParent());
-            Files.writeString(path, verdict(stubCheck, referenceSolutions) + System.lineSeparator() + text, StandardCharsets.UTF_8);
+            Files.writeString(path, content, StandardCharsets.UTF_8);
+            return true;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the progress summary to " + file, e);
         }
@@ -113,7 +125,7 @@ public final class ProgressSummary implements TestExecutionListener {
 
     /** The exercise tests that failed (in a stub check: that passed against the stubs). */
     private int exerciseFailures() {
-        return counts.values().stream().mapToInt(c -> c[1] - c[0]).sum();
+        return counts.values().stream().mapToInt(c -> c[2]).sum();
     }
 
     /**
