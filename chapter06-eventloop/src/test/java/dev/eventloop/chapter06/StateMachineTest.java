@@ -136,6 +136,30 @@ class StateMachineTest {
     }
 
     @Test
+    void everyResponseIsSentWhenABatchOutgrowsTheWriteBuffer() {
+        // A read buffer three times the book's and the book's write buffer of 4 + 4096 bytes: the
+        // twelve 1,000-byte requests of one read do not fit into one write buffer of responses.
+        ScriptedChannel big = new ScriptedChannel();
+        Conn wide = new Conn(big, server.stats(), 7, 3 * (4 + 4096), 4 + 4096);
+        byte[][] payloads = new byte[12][];
+        for (int i = 0; i < payloads.length; i++) {
+            payloads[i] = new byte[996]; // 1,000 bytes with the 4-byte header
+            java.util.Arrays.fill(payloads[i], (byte) ('a' + i));
+        }
+        byte[] all = Wire.frames(payloads);
+        big.arrive(all).allowWrites(2_500); // and the send buffer fills in the middle of it
+
+        server.connectionIo(wide); // POLLIN: reads all twelve, sends what the socket takes
+        assertThat(wide.state).as("waiting for POLLOUT after a partial write").isEqualTo(STATE_RES);
+        big.allowWrites(Long.MAX_VALUE); // the client reads; nothing more will arrive
+        server.connectionIo(wide); // POLLOUT
+
+        assertThat(big.written()).as("every response, in order, without new input (12 of 1,000 bytes each)")
+                .isEqualTo(all);
+        assertThat(wide.state).isEqualTo(STATE_REQ);
+    }
+
+    @Test
     void eofBetweenMessagesIsACleanClose() {
         channel.arrive(Protocol.encode(bytes("bye"))).endOfStream();
 

@@ -73,6 +73,29 @@ class BatchedWritesExerciseTest {
     }
 
     @Test
+    @Tag(Exercise.Tags.BATCHED_WRITES)
+    void sendsABatchThatOutgrowsTheWriteBufferInOneWritePerFullBuffer() throws IOException {
+        byte[][] payloads = new byte[12][];
+        Arrays.setAll(payloads, i -> new byte[996]); // 1,000 bytes each with the 4-byte header
+        byte[] all = Wire.frames(payloads);
+        try (Server server = Server.open(Options.parse("--port", "0", "--quiet"), line -> { })) {
+            ScriptedChannel channel = new ScriptedChannel().arrive(all); // one read brings all twelve
+            // a read buffer of 3 x (4 + 4096) bytes, the book's write buffer of 4 + 4096
+            server.connectionIo(new Conn(channel, server.stats(), 1, 3 * 4100, 4100));
+
+            assertThat(channel.written()).as("the bytes written back: every response, in order").isEqualTo(all);
+            long writes = server.stats().writes();
+            assertThat(writes).as(Exercise.BATCHED_WRITES.notDone(String.format(
+                    "12 pipelined requests of 1,000 bytes (header included) arrived in one read into a 12,300-byte"
+                            + " read buffer; their responses fill the 4,100-byte write buffer three times over (4"
+                            + " per buffer). Your server made %d write calls (limit 3: one per full write buffer).%n"
+                            + "The chapter 6 server makes 12. A batch that stops at the first full buffer, or a"
+                            + " response dropped when it does not fit, fails StateMachineTest.everyResponseIsSentWhenABatchOutgrowsTheWriteBuffer.",
+                    writes))).isLessThanOrEqualTo(3);
+        }
+    }
+
+    @Test
     void answersTenThousandPipelinedRequestsToASlowReaderWithinItsFixedBuffers() throws Exception {
         long seed = new Random().nextLong();
         Random random = new Random(seed);

@@ -9,13 +9,17 @@ import java.nio.channels.SocketChannel;
  * One client connection and where it is in the state machine: the book's {@code struct Conn}.
  *
  * <p>The buffers are fixed: a read buffer and a write buffer of {@code 4 + k_max_msg} bytes
- * each, so one connection never holds more than two whole messages, however much its client
- * sends. Like the C code, this class keeps the fill levels in plain {@code int} fields
+ * each, as in the book, so one connection never holds more than two whole messages, however much
+ * its client sends. (A connection may be given larger ones, as the book's second edition reads
+ * into a larger buffer; the tests use that to make a batch outgrow the write buffer.) Like the C code, this class keeps the fill levels in plain {@code int} fields
  * ({@code rbufStart}, {@code rbufSize}, {@code wbufSize}, {@code wbufSent}) and sets a buffer's position and limit
  * only right before handing it to a channel, so a reader never has to wonder which mode a
  * {@link ByteBuffer} is in.
  */
 final class Conn {
+    /** The book's buffer size: {@code 4 + k_max_msg}, a header and the largest message. */
+    static final int BOOK_BUFFER = Protocol.HEADER_SIZE + Protocol.K_MAX_MSG;
+
     /** The three states of the book; a connection is in exactly one. */
     enum State {
         /** Reading requests; the loop waits for POLLIN. */
@@ -36,23 +40,40 @@ final class Conn {
     // buffer for reading: unconsumed bytes are rbuf[rbufStart, rbufSize)
     int rbufStart = 0;
     int rbufSize = 0;
-    final ByteBuffer rbuf = newBuffer();
+    final ByteBuffer rbuf;
     // buffer for writing
     int wbufSize = 0;
     int wbufSent = 0;
-    final ByteBuffer wbuf = newBuffer();
+    final ByteBuffer wbuf;
 
-    /** A new connection on {@code socket}, whose reads and writes {@code stats} counts. */
+    /**
+     * A new connection on {@code socket}, whose reads and writes {@code stats} counts, with the
+     * book's buffers: {@value #BOOK_BUFFER} bytes each, one largest message and its header.
+     */
     Conn(SocketChannel socket, Stats stats, int id) {
+        this(socket, stats, id, BOOK_BUFFER, BOOK_BUFFER);
+    }
+
+    /**
+     * Like {@link #Conn(SocketChannel, Stats, int)}, with buffers of the given sizes, as the book's
+     * second edition reads into a larger buffer. Each must hold at least one largest message.
+     */
+    Conn(SocketChannel socket, Stats stats, int id, int rbufCapacity, int wbufCapacity) {
+        if (rbufCapacity < BOOK_BUFFER || wbufCapacity < BOOK_BUFFER) {
+            throw new IllegalArgumentException("a buffer must hold a whole message of " + BOOK_BUFFER
+                    + " bytes: got rbuf " + rbufCapacity + ", wbuf " + wbufCapacity);
+        }
         this.socket = socket;
         this.channel = new CountedChannel(socket, stats);
         this.id = id;
+        this.rbuf = newBuffer(rbufCapacity);
+        this.wbuf = newBuffer(wbufCapacity);
     }
 
-    private static ByteBuffer newBuffer() {
+    private static ByteBuffer newBuffer(int capacity) {
         // Direct buffers: a heap buffer would be copied through a temporary direct one on every IO.
         // Little-endian: the protocol's byte order (a ByteBuffer starts out big-endian).
-        return ByteBuffer.allocateDirect(Protocol.HEADER_SIZE + Protocol.K_MAX_MSG)
+        return ByteBuffer.allocateDirect(capacity)
                 .order(ByteOrder.LITTLE_ENDIAN);
     }
 }
