@@ -63,7 +63,7 @@ class BatchedWritesExerciseTest {
 
             assertThat(channel.written()).as("the bytes written back: every response, in order").isEqualTo(all);
             Stats stats = server.stats();
-            long limit = stats.reads() + all.length / (4 + Protocol.K_MAX_MSG - 104) + 1;
+            long limit = stats.reads() + all.length / (4 + 4096 - 104) + 1;
             assertThat(stats.writes()).as(Exercise.BATCHED_WRITES.notDone(String.format(
                     "1000 pipelined requests of 104 bytes (100-byte payloads) came in 4,100-byte chunks, taken in %d"
                             + " read calls; your server made %d write calls (limit %d: one per read call, or per full"
@@ -101,24 +101,24 @@ class BatchedWritesExerciseTest {
         Random random = new Random(seed);
         List<byte[]> payloads = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
-            payloads.add(Wire.randomPayload(random, 1 + random.nextInt(Protocol.K_MAX_MSG)));
+            payloads.add(Wire.randomPayload(random, 1 + random.nextInt(4096)));
         }
         ExecutorService writer = Executors.newSingleThreadExecutor();
         try (RunningServer running = RunningServer.start("--quiet"); Socket socket = Wire.connect(running.port())) {
             Future<?> sent = writer.submit(() -> {
                 OutputStream out = socket.getOutputStream();
                 for (byte[] payload : payloads) {
-                    out.write(Protocol.encode(payload));
+                    out.write(Wire.encode(payload));
                 }
                 return null;
             });
             InputStream slow = new SmallReads(socket.getInputStream(), 512);
             for (int i = 0; i < payloads.size(); i++) {
-                assertThat(Protocol.readMessage(slow)).as("response %d (seed %d)", i, seed).isEqualTo(payloads.get(i));
+                assertThat(Wire.readMessage(slow)).as("response %d (seed %d)", i, seed).isEqualTo(payloads.get(i));
             }
             sent.get();
             assertThat(running.stats().peakBytesHeld()).as("most bytes held at once, headers included")
-                    .isLessThanOrEqualTo(2L * (4 + Protocol.K_MAX_MSG));
+                    .isLessThanOrEqualTo(2L * (4 + 4096));
         } finally {
             writer.shutdownNow();
         }

@@ -87,10 +87,10 @@ class DeferredMemmoveExerciseTest {
     @Test
     void aMaximumMessageThatStartsMidBufferStillFits() {
         byte[] small = "first".getBytes(StandardCharsets.UTF_8);
-        byte[] max = new byte[Protocol.K_MAX_MSG];
+        byte[] max = new byte[4096];
         Arrays.fill(max, (byte) 'm');
         byte[] both = Wire.frames(small, max);
-        int midBuffer = Protocol.HEADER_SIZE + small.length + 2000; // the big one starts at byte 9
+        int midBuffer = 4 + small.length + 2000; // the big one starts at byte 9
         ScriptedChannel channel = new ScriptedChannel()
                 .arrive(Arrays.copyOfRange(both, 0, midBuffer))
                 .arrive(Arrays.copyOfRange(both, midBuffer, both.length));

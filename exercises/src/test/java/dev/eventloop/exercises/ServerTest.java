@@ -88,14 +88,14 @@ class ServerTest {
         Random random = new Random(seed);
         List<byte[]> payloads = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            payloads.add(Wire.randomPayload(random, random.nextInt(Protocol.K_MAX_MSG + 1)));
+            payloads.add(Wire.randomPayload(random, random.nextInt(4096 + 1)));
         }
         ExecutorService writer = Executors.newSingleThreadExecutor();
         try (Socket socket = Wire.connect(running.port())) {
             Future<?> sent = writer.submit(() -> {
                 OutputStream out = socket.getOutputStream();
                 for (byte[] payload : payloads) {
-                    out.write(Protocol.encode(payload));
+                    out.write(Wire.encode(payload));
                 }
                 return null;
             });
@@ -113,7 +113,7 @@ class ServerTest {
         try (Socket socket = Wire.connect(running.port())) {
             socket.setTcpNoDelay(true); // send each byte in its own segment
             OutputStream out = socket.getOutputStream();
-            for (byte b : Protocol.encode(bytes("drip"))) {
+            for (byte b : Wire.encode(bytes("drip"))) {
                 out.write(b);
                 out.flush();
             }
@@ -169,7 +169,7 @@ class ServerTest {
             Future<?> sending = writer.submit(() -> {
                 OutputStream out = greedy.getOutputStream();
                 for (byte[] payload : payloads) {
-                    out.write(Protocol.encode(payload));
+                    out.write(Wire.encode(payload));
                 }
                 return null;
             });
@@ -292,7 +292,7 @@ class ServerTest {
         try (RunningServer traced = RunningServer.start("--trace");
                 Socket socket = Wire.connect(traced.port())) {
             ByteArrayOutputStream both = new ByteArrayOutputStream();
-            both.write(Protocol.encode(bytes("hi")));
+            both.write(Wire.encode(bytes("hi")));
             both.write(new byte[] {(byte) 0x88, 0x13, 0x00, 0x00}); // 5000, little-endian: too long
             socket.getOutputStream().write(both.toByteArray());
 

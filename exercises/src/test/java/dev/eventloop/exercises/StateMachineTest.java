@@ -56,7 +56,7 @@ class StateMachineTest {
 
     @Test
     void parsesARequestThatArrivesOneByteAtATime() {
-        byte[] frame = Protocol.encode(bytes("dribble"));
+        byte[] frame = Wire.encode(bytes("dribble"));
         for (byte b : frame) {
             channel.arrive(new byte[] {b});
         }
@@ -68,7 +68,7 @@ class StateMachineTest {
 
     @Test
     void aMaximumMessageFillsTheReadBufferExactlyAndIsAnswered() {
-        byte[] frame = Protocol.encode(new byte[Protocol.K_MAX_MSG]);
+        byte[] frame = Wire.encode(new byte[4096]);
         assertThat(frame).hasSize(conn.rbuf.capacity());
         channel.arrive(frame);
 
@@ -101,7 +101,7 @@ class StateMachineTest {
 
     @Test
     void aGoodRequestThenABadFrameInOneReadIsAnsweredThenTheConnectionEnds() {
-        byte[] hi = Protocol.encode(bytes("hi"));
+        byte[] hi = Wire.encode(bytes("hi"));
         byte[] tooLong = {(byte) 0x88, 0x13, 0x00, 0x00}; // 5000, little-endian
         byte[] both = new byte[hi.length + tooLong.length];
         System.arraycopy(hi, 0, both, 0, hi.length);
@@ -141,11 +141,11 @@ class StateMachineTest {
 
     @Test
     void eofBetweenMessagesIsACleanClose() {
-        channel.arrive(Protocol.encode(bytes("bye"))).endOfStream();
+        channel.arrive(Wire.encode(bytes("bye"))).endOfStream();
 
         server.connectionIo(conn);
 
-        assertThat(channel.written()).isEqualTo(Protocol.encode(bytes("bye")));
+        assertThat(channel.written()).isEqualTo(Wire.encode(bytes("bye")));
         assertThat(conn.state).isEqualTo(STATE_END);
         assertThat(log).contains("EOF").doesNotContain("unexpected EOF");
     }

@@ -1,8 +1,12 @@
 package dev.eventloop.exercises;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Random;
 
 /** Raw protocol IO for tests: frames written and read by hand, with timeouts on every socket. */
@@ -20,24 +24,51 @@ final class Wire {
         return socket;
     }
 
+    /**
+     * The protocol, stated here rather than taken from the code under test: a 4-byte
+     * little-endian length, then that many bytes, at most 4096.
+     */
+    static byte[] encode(byte[] payload) {
+        byte[] frame = new byte[4 + payload.length];
+        ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN).putInt(payload.length).put(payload);
+        return frame;
+    }
+
+    /** Reads one frame as {@link #encode} writes it; fails on EOF or a length over 4096. */
+    static byte[] readMessage(InputStream in) throws IOException {
+        byte[] header = in.readNBytes(4);
+        if (header.length < 4) {
+            throw new EOFException("EOF in a response header (" + header.length + " of 4 bytes)");
+        }
+        long len = Integer.toUnsignedLong(ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getInt());
+        if (len > 4096) {
+            throw new IOException("a response length of " + len + " bytes: the limit is 4096");
+        }
+        byte[] payload = in.readNBytes((int) len);
+        if (payload.length < len) {
+            throw new EOFException("EOF in a response payload (" + payload.length + " of " + len + " bytes)");
+        }
+        return payload;
+    }
+
     static void send(Socket socket, byte[] payload) throws IOException {
-        socket.getOutputStream().write(Protocol.encode(payload));
+        socket.getOutputStream().write(encode(payload));
     }
 
     static byte[] receive(Socket socket) throws IOException {
-        return Protocol.readMessage(socket.getInputStream());
+        return readMessage(socket.getInputStream());
     }
 
     /** Several frames back to back, as one pipelined write. */
     static byte[] frames(byte[]... payloads) {
         int total = 0;
         for (byte[] p : payloads) {
-            total += Protocol.HEADER_SIZE + p.length;
+            total += 4 + p.length;
         }
         byte[] out = new byte[total];
         int at = 0;
         for (byte[] p : payloads) {
-            byte[] frame = Protocol.encode(p);
+            byte[] frame = encode(p);
             System.arraycopy(frame, 0, out, at, frame.length);
             at += frame.length;
         }
