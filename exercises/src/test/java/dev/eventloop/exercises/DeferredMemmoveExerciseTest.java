@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -59,6 +60,68 @@ class DeferredMemmoveExerciseTest {
                 stats.reads(), stats.bytesRead(), stats.compactions(), stats.bytesMoved());
         assertThat(stats.compactions()).as(Exercise.DEFERRED_MEMMOVE.notDone(measured)).isLessThanOrEqualTo(stats.reads());
         assertThat(stats.bytesMoved()).as(Exercise.DEFERRED_MEMMOVE.notDone(measured)).isLessThanOrEqualTo(stats.bytesRead());
+    }
+
+    @Test
+    @Tag(Exercise.Tags.DEFERRED_MEMMOVE)
+    void movesBytesOnlyThroughMemmoveAndOnlyWhenAReadNeedsTheRoom() {
+        byte[][] payloads = new byte[1000][];
+        for (int i = 0; i < payloads.length; i++) {
+            payloads[i] = String.format("req-%06d", i).getBytes(StandardCharsets.UTF_8); // 10 bytes
+        }
+        byte[] all = Wire.frames(payloads); // 14 bytes per request with its header: 14,000
+        ScriptedChannel channel = new ScriptedChannel();
+        for (int at = 0; at < all.length; at += 3000) { // 3,000 is no multiple of 14: a request is cut each time
+            channel.arrive(Arrays.copyOfRange(all, at, Math.min(all.length, at + 3000)));
+        }
+        server.connectionIo(new Conn(channel, server.stats(), 1)); // the book's read buffer: 4 + 4096 bytes
+
+        assertThat(channel.written()).as("the bytes written back: every response, in order").isEqualTo(all);
+        long end = 0;
+        long arrived = 0;
+        for (ScriptedChannel.Read read : channel.reads()) {
+            long unconsumed = arrived - read.writtenBefore();
+            if (read.landedAt() < end && unconsumed > 0) {
+                assertThat(end).as(Exercise.DEFERRED_MEMMOVE.notDone(String.format(
+                        "1000 requests of 14 bytes (header included) came in 3,000-byte chunks. Before a read, your"
+                                + " server moved %d unconsumed bytes to the front although the buffer still had %d"
+                                + " bytes of room after them. Move them only when the read would have no room.",
+                        unconsumed, 4100 - end))).isEqualTo(4100);
+            }
+            arrived += read.bytes();
+            end = read.landedAt() + read.bytes();
+        }
+        Stats stats = server.stats();
+        long seen = bytesSeenMoving(channel.reads());
+        assertThat(stats.bytesMoved()).as(Exercise.DEFERRED_MEMMOVE.notDone(String.format(
+                "Where the reads landed in the read buffer shows %,d unconsumed bytes moved to its front, but"
+                        + " memmove(...) counted %,d moved bytes. Move them with the given memmove helper (the book's"
+                        + " memmove), not by hand or with ByteBuffer.compact(), so the counts see every move.",
+                seen, stats.bytesMoved()))).isGreaterThanOrEqualTo(seen);
+        assertThat(stats.compactions()).as(Exercise.DEFERRED_MEMMOVE.notDone(String.format(
+                "1000 requests of 14 bytes (header included) came in 3,000-byte chunks: %d read calls, %,d"
+                        + " compactions. At most one per read call.", stats.reads(), stats.compactions())))
+                .isLessThanOrEqualTo(stats.reads());
+    }
+
+    /**
+     * The unconsumed bytes that moved between reads, seen from outside: a read that lands before
+     * the end of the previous one, while bytes are still unanswered, means those bytes moved.
+     * (Responses echo requests, so the bytes written back are the bytes consumed.)
+     */
+    private static long bytesSeenMoving(List<ScriptedChannel.Read> reads) {
+        long moved = 0;
+        long arrived = 0;
+        int end = 0;
+        for (ScriptedChannel.Read read : reads) {
+            long unconsumed = arrived - read.writtenBefore();
+            if (read.landedAt() < end && unconsumed > 0) {
+                moved += unconsumed;
+            }
+            arrived += read.bytes();
+            end = read.landedAt() + read.bytes();
+        }
+        return moved;
     }
 
     @Test

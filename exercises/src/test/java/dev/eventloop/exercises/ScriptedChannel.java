@@ -9,8 +9,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -26,6 +28,15 @@ final class ScriptedChannel extends SocketChannel {
     private final ByteArrayOutputStream outbound = new ByteArrayOutputStream();
     private boolean eof;
     private long writeBudget = Long.MAX_VALUE;
+    private final List<Read> reads = new ArrayList<>();
+
+    /**
+     * One read that brought bytes: where in the server's buffer they landed, how many, and how
+     * many bytes the server had written back before it. From these a test sees how the server
+     * moves its unconsumed bytes, whatever code moved them.
+     */
+    record Read(int landedAt, int bytes, int writtenBefore) {
+    }
 
     ScriptedChannel() {
         super(SelectorProvider.provider());
@@ -51,6 +62,11 @@ final class ScriptedChannel extends SocketChannel {
         return this;
     }
 
+    /** The reads that brought bytes, in order. */
+    List<Read> reads() {
+        return List.copyOf(reads);
+    }
+
     /** Everything the server has written so far. */
     byte[] written() {
         return outbound.toByteArray();
@@ -63,6 +79,7 @@ final class ScriptedChannel extends SocketChannel {
         }
         byte[] chunk = inbound.poll();
         int n = Math.min(chunk.length, dst.remaining());
+        reads.add(new Read(dst.position(), n, outbound.size()));
         dst.put(chunk, 0, n);
         if (n < chunk.length) {
             inbound.addFirst(Arrays.copyOfRange(chunk, n, chunk.length));
