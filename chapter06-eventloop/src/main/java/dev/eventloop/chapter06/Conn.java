@@ -18,7 +18,7 @@ import java.nio.channels.SocketChannel;
  */
 final class Conn {
     /** The book's buffer size: {@code 4 + k_max_msg}, a header and the largest message. */
-    static final int BOOK_BUFFER = Protocol.HEADER_SIZE + Protocol.K_MAX_MSG;
+    static final int BOOK_BUFFER = Options.BOOK_BUFFER;
 
     // tag::conn-state[]
     /** The three states of the book; a connection is in exactly one. */

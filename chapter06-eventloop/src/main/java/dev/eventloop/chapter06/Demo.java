@@ -42,7 +42,7 @@ public final class Demo {
 
     /** What {@link #main} does, printing to {@code out}; throws if a reply is missing or wrong. */
     static void run(PrintStream out, boolean trace) throws IOException, InterruptedException {
-        Options serverOptions = new Options(Options.DEFAULT_HOST, 0, false, trace, List.of());
+        Options serverOptions = new Options(Options.DEFAULT_HOST, 0, false, trace, Options.BOOK_BUFFER, Options.BOOK_BUFFER, List.of());
         try (Server server = Server.open(serverOptions, line -> out.println("[server] " + line))) {
             Thread loop = new Thread(server::run, "event-loop");
             loop.start();

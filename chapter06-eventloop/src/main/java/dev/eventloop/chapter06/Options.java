@@ -17,15 +17,21 @@ import java.util.function.Supplier;
  * @param port the TCP port (default 1234, as in the book; 0 lets the server pick a free one)
  * @param quiet whether the server leaves out its per-request log line (and the clean {@code EOF})
  * @param trace whether the server prints one line per event-loop iteration
+ * @param rbuf the size of each connection's read buffer, in bytes (default and least 4 + 4096)
+ * @param wbuf the size of each connection's write buffer, in bytes (default and least 4 + 4096)
  * @param rest the client's texts to send, in order; always empty for a server
  */
-public record Options(String host, int port, boolean quiet, boolean trace, List<String> rest) {
+public record Options(String host, int port, boolean quiet, boolean trace, int rbuf, int wbuf, List<String> rest) {
     /** The book's port. */
     public static final int DEFAULT_PORT = 1234;
     /** Loopback only: a course server has no business listening on other interfaces. */
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** The server's usage line. */
-    public static final String SERVER_USAGE = "usage: Server [--host H] [--port N] [--quiet] [--trace]";
+    public static final String SERVER_USAGE = "usage: Server [--host H] [--port N] [--quiet] [--trace] [--rbuf N] [--wbuf N]";
+    /** The book's buffer size, {@code 4 + k_max_msg}: the default, and the least a buffer may have. */
+    public static final int BOOK_BUFFER = Protocol.HEADER_SIZE + Protocol.K_MAX_MSG;
+    /** The largest buffer an option may ask for: 64 MiB, far beyond what a batch needs. */
+    public static final int MAX_BUFFER = 64 << 20;
     /** The client's usage line. */
     public static final String CLIENT_USAGE = "usage: Client [--host H] [--port N] [text...]";
     /** The exit status of a command-line mistake, as for most Unix tools. */
@@ -53,6 +59,8 @@ public record Options(String host, int port, boolean quiet, boolean trace, List<
         int port = DEFAULT_PORT;
         boolean quiet = false;
         boolean trace = false;
+        int rbuf = BOOK_BUFFER;
+        int wbuf = BOOK_BUFFER;
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -60,6 +68,8 @@ public record Options(String host, int port, boolean quiet, boolean trace, List<
                 case "--port" -> port = parsePort(value(args, ++i, "--port"));
                 case "--quiet" -> quiet = true;
                 case "--trace" -> trace = true;
+                case "--rbuf" -> rbuf = parseBuffer(value(args, ++i, "--rbuf"), "--rbuf");
+                case "--wbuf" -> wbuf = parseBuffer(value(args, ++i, "--wbuf"), "--wbuf");
                 default -> {
                     if (args[i].startsWith("--")) {
                         throw new IllegalArgumentException("unknown option " + args[i]);
@@ -68,7 +78,7 @@ public record Options(String host, int port, boolean quiet, boolean trace, List<
                 }
             }
         }
-        return new Options(host, port, quiet, trace, List.copyOf(rest));
+        return new Options(host, port, quiet, trace, rbuf, wbuf, List.copyOf(rest));
     }
 
     /**
@@ -104,6 +114,19 @@ public record Options(String host, int port, boolean quiet, boolean trace, List<
             throw new IllegalArgumentException(option + " needs a value");
         }
         return args[i];
+    }
+
+    private static int parseBuffer(String text, String option) {
+        try {
+            int bytes = Integer.parseInt(text);
+            if (bytes >= BOOK_BUFFER && bytes <= MAX_BUFFER) {
+                return bytes;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the error below
+        }
+        throw new IllegalArgumentException(option + " needs a size in bytes from " + BOOK_BUFFER + " (a header and"
+                + " the largest message) to " + MAX_BUFFER + ", got " + text);
     }
 
     private static int parsePort(String text) {

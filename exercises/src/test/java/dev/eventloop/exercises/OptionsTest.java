@@ -24,7 +24,17 @@ class OptionsTest {
     void theServerTakesItsFourOptions() {
         Options options = Options.parse("--host", "127.0.0.2", "--port", "0", "--quiet", "--trace");
 
-        assertThat(options).isEqualTo(new Options("127.0.0.2", 0, true, true, List.of()));
+        assertThat(options).isEqualTo(new Options("127.0.0.2", 0, true, true, 4100, 4100, List.of()));
+    }
+
+    @Test
+    void buffersDefaultToTheBooksAndMayOnlyGrow() {
+        assertThat(Options.parse("--rbuf", "65536", "--wbuf", "65536")).extracting(Options::rbuf, Options::wbuf)
+                .containsExactly(65536, 65536);
+        assertThatThrownBy(() -> Options.parse("--rbuf", "4099")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--rbuf needs a size in bytes from 4100");
+        assertThatThrownBy(() -> Options.parse("--wbuf", "lots")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--wbuf needs a size in bytes");
     }
 
     @Test

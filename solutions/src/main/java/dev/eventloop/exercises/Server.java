@@ -107,6 +107,9 @@ public final class Server implements Closeable {
     private final Epoll epoll;
     private final Lifecycle lifecycle = new Lifecycle();
     private final boolean quiet;
+    /** Each new connection's buffer sizes: the book's 4 + 4096 unless {@code --rbuf}/{@code --wbuf} say more. */
+    private final int rbufCapacity;
+    private final int wbufCapacity;
     private final Consumer<String> log;
     /**
      * The connection table, the book's {@code fd2conn}. C indexes a vector by the file
@@ -125,6 +128,8 @@ public final class Server implements Closeable {
         this.poll = new Poll(stats, trace);
         this.epoll = new Epoll(stats, trace);
         this.quiet = options.quiet();
+        this.rbufCapacity = options.rbuf();
+        this.wbufCapacity = options.wbuf();
         this.log = log;
     }
 
@@ -245,7 +250,7 @@ public final class Server implements Closeable {
             return;
         }
         // creating the struct Conn
-        Conn conn = new Conn(connfd, stats, nextConnId++);
+        Conn conn = new Conn(connfd, stats, nextConnId++, rbufCapacity, wbufCapacity);
         connPut(conn);
         // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md ----
         try {
