@@ -80,14 +80,18 @@ public final class WrongAnswers {
         REJECTED,
         /** Every test passed. */
         PASSED,
-        /** It could not be checked: it does not apply, does not compile, or no test ran. */
-        BROKEN,
+        /** It could not be checked: it cannot be read or applied, does not compile, or no test ran. */
+        UNCHECKED,
         /** Its test JVM was killed before it reached a verdict. */
         NO_VERDICT
     }
 
     /** One line of the report: the outcome, what it rests on, and how long it took. */
     record Result(String name, Outcome outcome, String detail, long millis) {
+    }
+
+    /** A file of the catalogue: its entry, or (null entry) why it cannot be read. */
+    private record Listed(String name, WrongAnswer answer, String unreadable) {
     }
 
     private WrongAnswers(Map<String, String> args) {
@@ -125,8 +129,8 @@ public final class WrongAnswers {
 
     private void run(PrintStream out) throws IOException, InterruptedException {
         long start = System.nanoTime();
-        Map<String, Object> entries = entries(); // name -> WrongAnswer, or the String saying why it cannot be read
-        int width = entries.keySet().stream().mapToInt(String::length).max().orElse(0);
+        List<Listed> entries = entries();
+        int width = Math.max(REFERENCE.length(), entries.stream().mapToInt(e -> e.name().length()).max().orElse(0));
         out.printf("Wrong answers (%s): %d %s, each compiled into the reference solutions and tested in its own JVM,"
                 + " %d at a time%n", shown(catalogue), entries.size(), entries.size() == 1 ? "entry" : "entries", parallel);
         out.flush();
@@ -137,9 +141,9 @@ public final class WrongAnswers {
         try {
             Future<Result> reference = pool.submit(() -> check(REFERENCE, null));
             List<Future<Result>> futures = new ArrayList<>();
-            for (Map.Entry<String, Object> entry : entries.entrySet()) {
-                futures.add(pool.submit(() -> entry.getValue() instanceof WrongAnswer answer ? check(entry.getKey(), answer)
-                        : new Result(entry.getKey(), Outcome.BROKEN, (String) entry.getValue(), 0)));
+            for (Listed entry : entries) {
+                futures.add(pool.submit(() -> entry.answer() != null ? check(entry.name(), entry.answer())
+                        : new Result(entry.name(), Outcome.UNCHECKED, entry.unreadable(), 0)));
             }
             Result control = get(reference);
             if (control.outcome() != Outcome.PASSED) {
@@ -149,12 +153,11 @@ public final class WrongAnswers {
             }
             out.printf("  ok        %-" + width + "s  (%s) %s%n", REFERENCE, seconds(control.millis()), control.detail());
             out.flush();
-            Map<String, String> misconceptions = new LinkedHashMap<>();
-            entries.forEach((name, entry) -> misconceptions.put(name, entry instanceof WrongAnswer a ? a.misconception() : ""));
-            for (Future<Result> future : futures) {
-                Result result = get(future);
+            for (int i = 0; i < futures.size(); i++) {
+                Result result = get(futures.get(i));
                 results.add(result);
-                out.println(line(result, width, misconceptions.get(result.name())));
+                WrongAnswer answer = entries.get(i).answer();
+                out.println(line(result, width, answer == null ? "" : answer.misconception()));
                 out.flush();
             }
         } finally {
@@ -177,7 +180,7 @@ public final class WrongAnswers {
             problems.add(passed.size() + " wrong answer(s) pass every test: " + String.join(", ", passed)
                     + ". The tests miss that mistake, or the entry is not wrong after all");
         }
-        List<String> unchecked = results.stream().filter(r -> r.outcome() == Outcome.BROKEN || r.outcome() == Outcome.NO_VERDICT)
+        List<String> unchecked = results.stream().filter(r -> r.outcome() == Outcome.UNCHECKED || r.outcome() == Outcome.NO_VERDICT)
                 .map(Result::name).toList();
         if (!unchecked.isEmpty()) {
             problems.add(unchecked.size() + " entr" + (unchecked.size() == 1 ? "y" : "ies") + " could not be checked: "
@@ -196,14 +199,14 @@ public final class WrongAnswers {
             case REJECTED -> "  rejected  " + name + "  " + time + " by " + r.detail();
             case PASSED -> "  PASSED    " + name + "  " + time + " " + r.detail() + "; the misconception the tests miss: "
                     + misconception;
-            case BROKEN -> "  UNCHECKED " + name + "  " + r.detail();
+            case UNCHECKED -> "  UNCHECKED " + name + "  " + r.detail();
             case NO_VERDICT -> "  NO VERDICT " + name + "  " + time + " " + r.detail();
         };
     }
 
-    /** The catalogue's entries by name, in file name order, as selected by {@code only}. */
-    private Map<String, Object> entries() throws IOException {
-        Map<String, Object> entries = new LinkedHashMap<>();
+    /** The catalogue's entries, in file name order, as selected by {@code only}. */
+    private List<Listed> entries() throws IOException {
+        List<Listed> entries = new ArrayList<>();
         List<Path> files;
         try (Stream<Path> list = Files.list(catalogue)) {
             files = list.filter(p -> p.getFileName().toString().endsWith(".txt")).sorted().toList();
@@ -215,9 +218,9 @@ public final class WrongAnswers {
                 continue;
             }
             try {
-                entries.put(name, WrongAnswer.parse(fileName, Files.readString(file, StandardCharsets.UTF_8)));
+                entries.add(new Listed(name, WrongAnswer.parse(fileName, Files.readString(file, StandardCharsets.UTF_8)), null));
             } catch (IllegalArgumentException e) {
-                entries.put(name, shown(file) + ": " + e.getMessage());
+                entries.add(new Listed(name, null, shown(file) + ": " + e.getMessage()));
             }
         }
         if (!only.isEmpty() && entries.isEmpty()) {
@@ -240,17 +243,17 @@ public final class WrongAnswers {
         if (answer != null) {
             Path original = sources.resolve(answer.file());
             if (!units.contains(original)) {
-                return broken(name, start, "no source " + answer.file() + " under " + shown(sources));
+                return unchecked(name, start, "no source " + answer.file() + " under " + shown(sources));
             }
             String reference = Files.readString(original, StandardCharsets.UTF_8);
             String patched;
             try {
                 patched = answer.apply(reference);
             } catch (IllegalArgumentException e) {
-                return broken(name, start, e.getMessage() + " (is the entry older than the regions?)");
+                return unchecked(name, start, e.getMessage() + " (is the entry older than the regions?)");
             }
             if (patched.equals(reference)) {
-                return broken(name, start, "it changes nothing: its text is the reference answer's");
+                return unchecked(name, start, "it changes nothing: its text is the reference answer's");
             }
             Path copy = dir.resolve("src").resolve(answer.file());
             Files.createDirectories(copy.getParent());
@@ -259,7 +262,7 @@ public final class WrongAnswers {
         }
         Optional<String> error = compile(units, classes);
         if (error.isPresent()) {
-            return broken(name, start, "does not compile: " + error.get());
+            return unchecked(name, start, "does not compile: " + error.get());
         }
         return test(name, dir, classes, answer == null ? Optional.empty() : answer.tag(), start);
     }
@@ -315,7 +318,7 @@ public final class WrongAnswers {
             running.remove(process);
         }
         if (!Files.isRegularFile(verdict)) {
-            return broken(name, start, "its test JVM ended (exit status " + process.exitValue() + ") without a verdict; its log: "
+            return unchecked(name, start, "its test JVM ended (exit status " + process.exitValue() + ") without a verdict; its log: "
                     + shown(log));
         }
         List<String> lines = Files.readAllLines(verdict, StandardCharsets.UTF_8);
@@ -326,7 +329,7 @@ public final class WrongAnswers {
         }
         int passed = Integer.parseInt(lines.get(0).substring("passed ".length()));
         if (passed == 0) {
-            return broken(name, start, "no test ran: are the exercise tests at " + shown(tests) + "?");
+            return unchecked(name, start, "no test ran: are the exercise tests at " + shown(tests) + "?");
         }
         return new Result(name, Outcome.PASSED, "all " + passed + " tests pass", elapsed(start));
     }
@@ -412,8 +415,8 @@ public final class WrongAnswers {
         }
     }
 
-    private static Result broken(String name, long start, String why) {
-        return new Result(name, Outcome.BROKEN, why, elapsed(start));
+    private static Result unchecked(String name, long start, String why) {
+        return new Result(name, Outcome.UNCHECKED, why, elapsed(start));
     }
 
     private static List<String> names(List<Result> results, Outcome outcome) {
