@@ -130,6 +130,9 @@ public final class WrongAnswers {
     private void run(PrintStream out) throws IOException, InterruptedException {
         long start = System.nanoTime();
         List<Listed> entries = entries();
+        if (only.isEmpty()) {
+            deleteRecursively(work); // no directory of an entry that is gone may pass for a current one
+        }
         int width = Math.max(REFERENCE.length(), entries.stream().mapToInt(e -> e.name().length()).max().orElse(0));
         out.printf("Wrong answers (%s): %d %s, each compiled into the reference solutions and tested in its own JVM,"
                 + " %d at a time%n", shown(catalogue), entries.size(), entries.size() == 1 ? "entry" : "entries", parallel);
