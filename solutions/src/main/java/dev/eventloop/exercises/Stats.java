@@ -7,8 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the server has done, counted where it happens: every {@code read} and {@code write} on a
- * connection goes through its {@link CountedChannel}, every wait and every interest declaration
- * through {@link Poll} or {@link Epoll}.
+ * connection goes through its {@link CountedChannel}, every wait through {@link Poll}.
  *
  * <p>Counts, not timings, are what the tests assert: how many system calls a design makes and
  * how many bytes it moves do not depend on how fast or how loaded the machine is. The event loop
@@ -138,18 +137,12 @@ public final class Stats {
         return waits.get();
     }
 
-    /**
-     * Interest declarations handed to the kernel: with {@link Poll}, every connection on every
-     * call; with {@link Epoll}, one per {@code epoll_ctl}.
-     */
+    /** Interest declarations handed to the kernel: every connection on every {@code poll}. */
     public long interestUpdates() {
         return interestUpdates.get();
     }
 
-    /**
-     * Entries the loop scanned after a wait: with {@link Poll}, the whole list, ready or not;
-     * with {@link Epoll}, only the ready ones.
-     */
+    /** Poll entries the loop scanned for results, ready or not. */
     public long entriesExamined() {
         return entriesExamined.get();
     }
