@@ -120,8 +120,16 @@ public final class Server implements Closeable {
     /**
      * Binds a nonblocking listening socket at {@code options.host():options.port()} (port 0
      * picks a free port; see {@link #port()}). Call {@link #run()} to serve.
+     *
+     * @throws IllegalArgumentException if {@code options} ask for an idle timeout, which this
+     *     server does not have
      */
     public static Server open(Options options, Consumer<String> log) throws IOException {
+        if (options.idleTimeout().isPresent()) {
+            // As in the book's chapter 6, a connection lasts as long as its client keeps it open.
+            throw new IllegalArgumentException("--idle-timeout: this server keeps idle connections open;"
+                    + " exercise 4 (docs/exercises/04-idle-timeout.md) adds the timeout");
+        }
         closeOneChannelEarly();
         ServerSocketChannel listener = ServerSocketChannel.open();
         try {

@@ -5,6 +5,8 @@ import static dev.eventloop.exercises.Conn.State.STATE_REQ;
 import static dev.eventloop.exercises.Conn.State.STATE_RES;
 // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (imports) ----
 // ---- EXERCISE 1 (epoll) end ----
+// ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (imports) ----
+// ---- EXERCISE 4 (idle-timeout) end ----
 import static dev.eventloop.exercises.Poll.POLLERR;
 import static dev.eventloop.exercises.Poll.POLLIN;
 import static dev.eventloop.exercises.Poll.POLLOUT;
@@ -23,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier; // given for exercise 4 (idle-timeout)
 
 /**
  * The book's chapter 6 server: one thread, nonblocking sockets, and a {@code poll}-style event
@@ -71,6 +74,10 @@ public final class Server implements Closeable {
     static final long ACCEPT_BACKOFF_MILLIS = 100;
     /** The book's poll timeout; it only bounds how long a stop request can go unnoticed. */
     static final long POLL_TIMEOUT_MILLIS = 1000;
+    // ---- given for exercise 4 (idle-timeout) begin ----
+    /** How long a connection may stay idle when {@code --idle-timeout} does not say. */
+    static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 5000;
+    // ---- given for exercise 4 (idle-timeout) end ----
     /**
      * The listen backlog: how many connections the kernel queues for us before we accept them.
      * The JDK's default is 50; with more clients than that connecting at once, the rest see their
@@ -109,6 +116,14 @@ public final class Server implements Closeable {
     private int nextConnId = 1;
     private long acceptPausedUntil;
     private boolean acceptFailing;
+    // ---- given for exercise 4 (idle-timeout) begin ----
+    /** How long a connection may go without IO readiness before the server closes it. */
+    private final long idleTimeoutMillis;
+    /** The book's {@code get_monotonic_msec()}; tests replace it ({@link #useClock}) to move time by hand. */
+    private LongSupplier clock = () -> System.nanoTime() / 1_000_000;
+    // ---- given for exercise 4 (idle-timeout) end ----
+    // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (fields) ----
+    // ---- EXERCISE 4 (idle-timeout) end ----
 
     private Server(ServerSocketChannel listener, Options options, Consumer<String> log) throws IOException {
         this.listener = listener;
@@ -119,13 +134,24 @@ public final class Server implements Closeable {
         this.rbufCapacity = options.rbuf();
         this.wbufCapacity = options.wbuf();
         this.log = log;
+        this.idleTimeoutMillis = options.idleTimeout().orElse(DEFAULT_IDLE_TIMEOUT_MILLIS); // given for exercise 4 (idle-timeout)
     }
 
     /**
      * Binds a nonblocking listening socket at {@code options.host():options.port()} (port 0
      * picks a free port; see {@link #port()}). Call {@link #run()} to serve.
+     *
+     * @throws IllegalArgumentException if {@code options} ask for an idle timeout, which this
+     *     server does not have
      */
     public static Server open(Options options, Consumer<String> log) throws IOException {
+        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md ----
+        if (options.idleTimeout().isPresent()) {
+            // As in the book's chapter 6, a connection lasts as long as its client keeps it open.
+            throw new IllegalArgumentException("--idle-timeout: this server keeps idle connections open;"
+                    + " exercise 4 (docs/exercises/04-idle-timeout.md) adds the timeout");
+        }
+        // ---- EXERCISE 4 (idle-timeout) end ----
         closeOneChannelEarly();
         ServerSocketChannel listener = ServerSocketChannel.open();
         try {
@@ -168,6 +194,13 @@ public final class Server implements Closeable {
     void acceptWith(Acceptor acceptor) {
         this.acceptor = acceptor;
     }
+    // ---- given for exercise 4 (idle-timeout) begin ----
+
+    /** Makes {@code clock} the server's clock, in milliseconds; before {@link #run()}. */
+    void useClock(LongSupplier clock) {
+        this.clock = clock;
+    }
+    // ---- given for exercise 4 (idle-timeout) end ----
 
     // tag::event-loop[]
     /** Runs the event loop on the calling thread until {@link #close()} is called. */
@@ -211,6 +244,8 @@ public final class Server implements Closeable {
                     acceptNewConn();
                 }
                 // ---- EXERCISE 1 (epoll) end ----
+                // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (after each iteration) ----
+                // ---- EXERCISE 4 (idle-timeout) end ----
             }
         } catch (IOException e) {
             log.accept("poll() error: " + e.getMessage()); // the selector itself failed: nothing to serve with
@@ -254,6 +289,8 @@ public final class Server implements Closeable {
 
     // tag::connection-io[]
     void connectionIo(Conn conn) {
+        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (a connection is ready) ----
+        // ---- EXERCISE 4 (idle-timeout) end ----
         if (conn.state == STATE_REQ) {
             stateReq(conn);
         } else if (conn.state == STATE_RES) {
@@ -473,18 +510,24 @@ public final class Server implements Closeable {
     }
 
     private long pollTimeout() {
+        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md ----
         if (!acceptPaused()) {
             return POLL_TIMEOUT_MILLIS;
         }
         long remaining = (acceptPausedUntil - System.nanoTime()) / 1_000_000;
         return Math.max(1, Math.min(POLL_TIMEOUT_MILLIS, remaining));
+        // ---- EXERCISE 4 (idle-timeout) end ----
     }
 
+    // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (helper methods) ----
+    // ---- EXERCISE 4 (idle-timeout) end ----
     /** The book's {@code conn_put}: the new connection joins the table. */
     private void connPut(Conn conn) {
         fd2conn.put(conn.socket, conn);
         stats.connectionTableSize(fd2conn.size());
         trace.accepted(conn);
+        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md ----
+        // ---- EXERCISE 4 (idle-timeout) end ----
     }
 
     /** The book's {@code fd2conn[conn->fd] = NULL; close(conn->fd); free(conn);}. */
@@ -493,6 +536,8 @@ public final class Server implements Closeable {
         stats.connectionTableSize(fd2conn.size());
         close(conn.channel);
         trace.closed(conn);
+        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md ----
+        // ---- EXERCISE 4 (idle-timeout) end ----
     }
 
     private void close(Closeable channel) {

@@ -2,16 +2,20 @@
  * The chapter 6 server, ready to be improved by the exercises.
  *
  * <p>Outside the marked regions, every file here is chapter 6's ({@code SourceParityTest} keeps
- * it so), plus {@link dev.eventloop.exercises.Epoll}, the epoll-shaped wrapper exercise 1 uses,
- * and the few lines that create and close it (marked {@code given for exercise 1}). Each region
- * is marked {@code EXERCISE n (tag)} and holds chapter 6's code, or nothing, until you change it:
+ * it so), plus what an exercise needs that chapter 6 does not have, each line or block marked
+ * {@code given for exercise n}: {@link dev.eventloop.exercises.Epoll}, the epoll-shaped wrapper
+ * of exercise 1, and the lines that create and close it; exercise 4's clock, option and counted
+ * last-activity time. Each region is marked {@code EXERCISE n (tag)} and holds chapter 6's code,
+ * or nothing, until you change it:
  *
  * <ol>
  *   <li>{@code epoll}: keep the interest set between waits ({@code docs/exercises/01-epoll.md});
  *   <li>{@code deferred-memmove}: move unconsumed bytes only when a read needs the room
  *       ({@code docs/exercises/02-deferred-memmove.md});
  *   <li>{@code batched-writes}: answer every buffered request, then send them all
- *       ({@code docs/exercises/03-batched-writes.md}).
+ *       ({@code docs/exercises/03-batched-writes.md});
+ *   <li>{@code idle-timeout}, optional, after the book's three: close connections that stay idle,
+ *       with the wait's timeout as the timer ({@code docs/exercises/04-idle-timeout.md}).
  * </ol>
  *
  * <p>The tests tagged with each exercise fail until it is done; {@code ./mvnw test -pl exercises}

@@ -53,6 +53,11 @@ final class Conn {
     int wbufSize = 0;
     int wbufSent = 0;
     final ByteBuffer wbuf;
+    // ---- given for exercise 4 (idle-timeout) begin ----
+    private final Stats stats;
+    /** When this connection was last active, in the server clock's milliseconds. */
+    private long lastActiveMillis;
+    // ---- given for exercise 4 (idle-timeout) end ----
     // end::conn-buffers[]
 
     /**
@@ -74,11 +79,25 @@ final class Conn {
         }
         this.socket = socket;
         this.channel = new CountedChannel(socket, stats);
+        this.stats = stats; // given for exercise 4 (idle-timeout)
         this.id = id;
         this.rbuf = newBuffer(rbufCapacity);
         this.wbuf = newBuffer(wbufCapacity);
     }
 
+    // ---- given for exercise 4 (idle-timeout) begin ----
+    /** Records that this connection is active at {@code nowMillis}, the server clock's time. */
+    void touch(long nowMillis) {
+        lastActiveMillis = nowMillis;
+    }
+
+    /** When this connection was last {@linkplain #touch touched}; each call is counted in {@link Stats#idleChecks()}. */
+    long lastActiveMillis() {
+        stats.idleChecked();
+        return lastActiveMillis;
+    }
+
+    // ---- given for exercise 4 (idle-timeout) end ----
     // tag::new-buffer[]
     private static ByteBuffer newBuffer(int capacity) {
         // Direct buffers: a heap buffer would be copied through a temporary direct one on every IO.

@@ -8,6 +8,9 @@ import static dev.eventloop.exercises.Epoll.EPOLLIN;
 import static dev.eventloop.exercises.Epoll.EPOLL_CTL_ADD;
 import static dev.eventloop.exercises.Epoll.EPOLL_CTL_MOD;
 // ---- EXERCISE 1 (epoll) end ----
+// ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (imports) ----
+import java.util.LinkedHashSet;
+// ---- EXERCISE 4 (idle-timeout) end ----
 import static dev.eventloop.exercises.Poll.POLLERR;
 import static dev.eventloop.exercises.Poll.POLLIN;
 import static dev.eventloop.exercises.Poll.POLLOUT;
@@ -26,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier; // given for exercise 4 (idle-timeout)
 
 /**
  * The book's chapter 6 server: one thread, nonblocking sockets, and a {@code poll}-style event
@@ -74,6 +78,10 @@ public final class Server implements Closeable {
     static final long ACCEPT_BACKOFF_MILLIS = 100;
     /** The book's poll timeout; it only bounds how long a stop request can go unnoticed. */
     static final long POLL_TIMEOUT_MILLIS = 1000;
+    // ---- given for exercise 4 (idle-timeout) begin ----
+    /** How long a connection may stay idle when {@code --idle-timeout} does not say. */
+    static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 5000;
+    // ---- given for exercise 4 (idle-timeout) end ----
     /**
      * The listen backlog: how many connections the kernel queues for us before we accept them.
      * The JDK's default is 50; with more clients than that connecting at once, the rest see their
@@ -112,6 +120,19 @@ public final class Server implements Closeable {
     private int nextConnId = 1;
     private long acceptPausedUntil;
     private boolean acceptFailing;
+    // ---- given for exercise 4 (idle-timeout) begin ----
+    /** How long a connection may go without IO readiness before the server closes it. */
+    private final long idleTimeoutMillis;
+    /** The book's {@code get_monotonic_msec()}; tests replace it ({@link #useClock}) to move time by hand. */
+    private LongSupplier clock = () -> System.nanoTime() / 1_000_000;
+    // ---- given for exercise 4 (idle-timeout) end ----
+    // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (fields) ----
+    /**
+     * The book's idle list: every connection, least recently active first. {@link #touch} moves a
+     * connection to the end, so the first one is always the next to expire.
+     */
+    private final LinkedHashSet<Conn> idleList = new LinkedHashSet<>();
+    // ---- EXERCISE 4 (idle-timeout) end ----
 
     private Server(ServerSocketChannel listener, Options options, Consumer<String> log) throws IOException {
         this.listener = listener;
@@ -122,13 +143,20 @@ public final class Server implements Closeable {
         this.rbufCapacity = options.rbuf();
         this.wbufCapacity = options.wbuf();
         this.log = log;
+        this.idleTimeoutMillis = options.idleTimeout().orElse(DEFAULT_IDLE_TIMEOUT_MILLIS); // given for exercise 4 (idle-timeout)
     }
 
     /**
      * Binds a nonblocking listening socket at {@code options.host():options.port()} (port 0
      * picks a free port; see {@link #port()}). Call {@link #run()} to serve.
+     *
+     * @throws IllegalArgumentException if {@code options} ask for an idle timeout, which this
+     *     server does not have
      */
     public static Server open(Options options, Consumer<String> log) throws IOException {
+        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md ----
+
+        // ---- EXERCISE 4 (idle-timeout) end ----
         closeOneChannelEarly();
         ServerSocketChannel listener = ServerSocketChannel.open();
         try {
@@ -171,6 +199,13 @@ public final class Server implements Closeable {
     void acceptWith(Acceptor acceptor) {
         this.acceptor = acceptor;
     }
+    // ---- given for exercise 4 (idle-timeout) begin ----
+
+    /** Makes {@code clock} the server's clock, in milliseconds; before {@link #run()}. */
+    void useClock(LongSupplier clock) {
+        this.clock = clock;
+    }
+    // ---- given for exercise 4 (idle-timeout) end ----
 
     // tag::event-loop[]
     /** Runs the event loop on the calling thread until {@link #close()} is called. */
@@ -211,6 +246,9 @@ public final class Server implements Closeable {
                     }
                 }
                 // ---- EXERCISE 1 (epoll) end ----
+                // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (after each iteration) ----
+                expireIdleConnections();
+                // ---- EXERCISE 4 (idle-timeout) end ----
             }
         } catch (IOException e) {
             log.accept("poll() error: " + e.getMessage()); // the selector itself failed: nothing to serve with
@@ -260,6 +298,9 @@ public final class Server implements Closeable {
 
     // tag::connection-io[]
     void connectionIo(Conn conn) {
+        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (a connection is ready) ----
+        touch(conn); // any readiness is activity: a slow reader's POLLOUT as much as a request
+        // ---- EXERCISE 4 (idle-timeout) end ----
         if (conn.state == STATE_REQ) {
             stateReq(conn);
         } else if (conn.state == STATE_RES) {
@@ -508,18 +549,50 @@ public final class Server implements Closeable {
     }
 
     private long pollTimeout() {
-        if (!acceptPaused()) {
-            return POLL_TIMEOUT_MILLIS;
+        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md ----
+        long timeout = POLL_TIMEOUT_MILLIS;
+        if (acceptPaused()) {
+            long remaining = (acceptPausedUntil - System.nanoTime()) / 1_000_000;
+            timeout = Math.max(1, Math.min(timeout, remaining));
         }
-        long remaining = (acceptPausedUntil - System.nanoTime()) / 1_000_000;
-        return Math.max(1, Math.min(POLL_TIMEOUT_MILLIS, remaining));
+        if (!idleList.isEmpty()) {
+            // the least recently active connection has the nearest deadline
+            long deadline = idleList.iterator().next().lastActiveMillis() + idleTimeoutMillis;
+            timeout = Math.min(timeout, Math.max(0, deadline - clock.getAsLong()));
+        }
+        return timeout;
+        // ---- EXERCISE 4 (idle-timeout) end ----
     }
 
+    // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (helper methods) ----
+    /** The book's idle timer update: the connection is active now, so it moves to the end of the idle list. */
+    private void touch(Conn conn) {
+        conn.touch(clock.getAsLong());
+        idleList.remove(conn);
+        idleList.add(conn);
+    }
+
+    /** Closes the connections idle for too long: from the front of the idle list, until one is not. */
+    private void expireIdleConnections() {
+        long now = clock.getAsLong();
+        while (!idleList.isEmpty()) {
+            Conn oldest = idleList.iterator().next();
+            if (now - oldest.lastActiveMillis() < idleTimeoutMillis) {
+                return; // every connection after it was active more recently
+            }
+            log.accept("idle timeout");
+            destroy(oldest); // which takes it off the idle list
+        }
+    }
+    // ---- EXERCISE 4 (idle-timeout) end ----
     /** The book's {@code conn_put}: the new connection joins the table. */
     private void connPut(Conn conn) {
         fd2conn.put(conn.socket, conn);
         stats.connectionTableSize(fd2conn.size());
         trace.accepted(conn);
+        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md ----
+        touch(conn); // a new connection starts its idle timer
+        // ---- EXERCISE 4 (idle-timeout) end ----
     }
 
     /** The book's {@code fd2conn[conn->fd] = NULL; close(conn->fd); free(conn);}. */
@@ -528,6 +601,9 @@ public final class Server implements Closeable {
         stats.connectionTableSize(fd2conn.size());
         close(conn.channel);
         trace.closed(conn);
+        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md ----
+        idleList.remove(conn);
+        // ---- EXERCISE 4 (idle-timeout) end ----
     }
 
     private void close(Closeable channel) {

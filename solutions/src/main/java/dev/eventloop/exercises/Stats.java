@@ -23,12 +23,16 @@ public final class Stats {
     private final AtomicLong compactions = new AtomicLong();
     private final AtomicLong bytesMoved = new AtomicLong();
     private final AtomicLong waits = new AtomicLong();
+    private final AtomicLong lastWaitTimeout = new AtomicLong(-1);
     private final AtomicLong interestUpdates = new AtomicLong();
     private final AtomicLong entriesExamined = new AtomicLong();
     private final AtomicLong acceptAttempts = new AtomicLong();
     private final AtomicLong connections = new AtomicLong();
     private final AtomicLong openChannels = new AtomicLong();
     private final AtomicLong registeredKeys = new AtomicLong();
+    // ---- given for exercise 4 (idle-timeout) begin ----
+    private final AtomicLong idleChecks = new AtomicLong();
+    // ---- given for exercise 4 (idle-timeout) end ----
 
     /** {@code channel.read(buf)}, counted: the book's {@code read()}; see {@link CountedChannel}. */
     int read(SocketChannel channel, ByteBuffer buf) throws IOException {
@@ -63,6 +67,11 @@ public final class Stats {
         interestUpdates.addAndGet(count);
     }
 
+    /** Records that a wait for readiness begins, for at most {@code timeoutMillis} ms. */
+    void waiting(long timeoutMillis) {
+        lastWaitTimeout.set(timeoutMillis);
+    }
+
     /**
      * Records one wait for readiness after which the loop examined {@code entries} entries, with
      * {@code keys} channels left registered.
@@ -73,6 +82,13 @@ public final class Stats {
         registeredKeys.set(keys);
     }
 
+    // ---- given for exercise 4 (idle-timeout) begin ----
+    /** Records that the server looked at one connection's last activity ({@link Conn#lastActiveMillis()}). */
+    void idleChecked() {
+        idleChecks.incrementAndGet();
+    }
+
+    // ---- given for exercise 4 (idle-timeout) end ----
     void acceptAttempted() {
         acceptAttempts.incrementAndGet();
     }
@@ -89,6 +105,16 @@ public final class Stats {
         connections.set(size);
     }
 
+    // ---- given for exercise 4 (idle-timeout) begin ----
+    /**
+     * How many times the server read a connection's last activity: the connections it examined
+     * for an idle timeout, counted below the code that decides which ones to examine.
+     */
+    public long idleChecks() {
+        return idleChecks.get();
+    }
+
+    // ---- given for exercise 4 (idle-timeout) end ----
     /** Calls to {@code read} on a connection, including those that found nothing (EAGAIN). */
     public long reads() {
         return reads.get();
@@ -135,6 +161,14 @@ public final class Stats {
     /** Waits for readiness: one per event loop iteration. */
     public long waits() {
         return waits.get();
+    }
+
+    /**
+     * The timeout of the wait that began last, in milliseconds (negative: forever, or no wait
+     * yet): what the loop told the kernel about its next deadline.
+     */
+    public long lastWaitTimeoutMillis() {
+        return lastWaitTimeout.get();
     }
 
     /** Interest declarations handed to the kernel: every connection on every {@code poll}. */

@@ -25,12 +25,15 @@ class SourceParityTest {
     private static final Pattern BEGIN = Pattern.compile("^\\s*// ---- EXERCISE (\\d) \\(([a-z-]+)\\) begin\\b.*$");
     private static final Pattern END = Pattern.compile("^\\s*// ---- EXERCISE (\\d) \\(([a-z-]+)\\) end ----$");
 
-    /** A line the stub adds for exercise 1's wrapper, or the begin and end of a block of them. */
-    private static final String GIVEN = "// given for exercise 1 (epoll)";
-    private static final Pattern GIVEN_BLOCK = Pattern.compile("^\\s*// ---- given for exercise 1 \\(epoll\\) (begin|end) ----$");
+    /**
+     * A line the stub adds for an exercise that needs more than chapter 6 has (exercise 1's
+     * {@code Epoll}, exercise 4's clock and option), or the begin and end of a block of them.
+     */
+    private static final Pattern GIVEN = Pattern.compile("^.*// given for exercise \\d \\([a-z-]+\\)$");
+    private static final Pattern GIVEN_BLOCK = Pattern.compile("^\\s*// ---- given for exercise \\d \\([a-z-]+\\) (begin|end) ----$");
     /** Asciidoc-style snippet tags, which the docs quote: each module tags what its pages show. */
     private static final Pattern SNIPPET_TAG = Pattern.compile("^\\s*// (tag|end)::[a-z0-9-]+\\[]$");
-    /** The exercises' own files: the epoll wrapper, and the package's description of the exercises. */
+    /** The exercises' own files: exercise 1's epoll wrapper, and the package's description of the exercises. */
     private static final Set<String> EXERCISES_ONLY = Set.of("Epoll.java", "package-info.java");
     /** Chapter 6's own files: its demo has no place among the exercises. */
     private static final Set<String> CHAPTER06_ONLY = Set.of("Demo.java");
@@ -84,7 +87,7 @@ class SourceParityTest {
                 markers.add(begin.group(1) + " " + begin.group(2));
             }
         }
-        assertThat(markers).contains("1 epoll", "2 deferred-memmove", "3 batched-writes");
+        assertThat(markers).contains("1 epoll", "2 deferred-memmove", "3 batched-writes", "4 idle-timeout");
     }
 
     /** The file's lines, with each region's contents replaced by its begin and end markers only. */
@@ -111,7 +114,7 @@ class SourceParityTest {
 
     /**
      * The stub's lines as chapter 6 would have them: the region markers (not their contents), the
-     * snippet tags and the lines given for exercise 1 dropped.
+     * snippet tags and the given lines dropped.
      */
     private static List<String> withoutMarkers(Path file) throws IOException {
         List<String> kept = new ArrayList<>();
@@ -120,7 +123,7 @@ class SourceParityTest {
             Matcher block = GIVEN_BLOCK.matcher(line);
             if (block.matches()) {
                 given = block.group(1).equals("begin");
-            } else if (!given && !line.endsWith(GIVEN) && !BEGIN.matcher(line).matches() && !END.matcher(line).matches()
+            } else if (!given && !GIVEN.matcher(line).matches() && !BEGIN.matcher(line).matches() && !END.matcher(line).matches()
                     && !SNIPPET_TAG.matcher(line).matches()) {
                 kept.add(line);
             }
