@@ -289,8 +289,6 @@ public final class Server implements Closeable {
 
     // tag::connection-io[]
     void connectionIo(Conn conn) {
-        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (a connection is ready) ----
-        // ---- EXERCISE 4 (idle-timeout) end ----
         if (conn.state == STATE_REQ) {
             stateReq(conn);
         } else if (conn.state == STATE_RES) {
@@ -307,6 +305,8 @@ public final class Server implements Closeable {
         } else {
             throw new IllegalStateException("not expected: " + conn.state);
         }
+        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (a ready connection was served) ----
+        // ---- EXERCISE 4 (idle-timeout) end ----
     }
     // end::connection-io[]
 

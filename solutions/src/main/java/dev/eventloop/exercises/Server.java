@@ -298,9 +298,6 @@ public final class Server implements Closeable {
 
     // tag::connection-io[]
     void connectionIo(Conn conn) {
-        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (a connection is ready) ----
-        touch(conn); // any readiness is activity: a slow reader's POLLOUT as much as a request
-        // ---- EXERCISE 4 (idle-timeout) end ----
         if (conn.state == STATE_REQ) {
             stateReq(conn);
         } else if (conn.state == STATE_RES) {
@@ -316,6 +313,11 @@ public final class Server implements Closeable {
         } else {
             throw new IllegalStateException("not expected: " + conn.state);
         }
+        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (a ready connection was served) ----
+        // Any readiness is activity, a slow reader's POLLOUT as much as a request. Touched after
+        // serving, so that a connection served for long in one go is not idle at its end.
+        touch(conn);
+        // ---- EXERCISE 4 (idle-timeout) end ----
     }
     // end::connection-io[]
 
