@@ -67,12 +67,18 @@ public final class ServerProcess implements AutoCloseable {
      * @throws IOException if it cannot start, exits, or says nothing within 30 seconds
      */
     public static ServerProcess start(ServerKind kind) throws IOException {
+        return start(kind, List.of());
+    }
+
+    /** Like {@link #start(ServerKind)}, with {@code options} after the usual ones. */
+    public static ServerProcess start(ServerKind kind, List<String> options) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
         command.add("-cp");
         command.add(serverClasspath());
         command.add(kind.mainClass());
         command.addAll(List.of("--port", "0", "--host", "127.0.0.1", "--quiet"));
+        command.addAll(options);
         // stderr joins stdout: JVM warnings land in the same kept lines, for error messages
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         LIVE.add(process);

@@ -11,10 +11,12 @@ import java.nio.channels.SocketChannel;
  * <p>The buffers are fixed: a read buffer and a write buffer of {@code 4 + k_max_msg} bytes
  * each, as in the book, so one connection never holds more than two whole messages, however much
  * its client sends. (A connection may be given larger ones, as the book's second edition reads
- * into a larger buffer; the tests use that to make a batch outgrow the write buffer.) Like the C code, this class keeps the fill levels in plain {@code int} fields
- * ({@code rbufSize}, {@code wbufSize}, {@code wbufSent}) and sets a buffer's position and limit
- * only right before handing it to a channel, so a reader never has to wonder which mode a
- * {@link ByteBuffer} is in.
+ * into a larger buffer; the tests use that to make a batch outgrow the write buffer.)
+ *
+ * <p>Like the C code, this class keeps the fill levels in plain {@code int} fields
+ * ({@code rbufSize}, {@code wbufSize}, {@code wbufSent}), and the server sets a buffer's position
+ * and limit only right before it hands the buffer to a channel or fills it, so a reader never
+ * has to wonder which mode a {@link ByteBuffer} is in.
  */
 final class Conn {
     /** The book's buffer size: {@code 4 + k_max_msg}, a header and the largest message. */

@@ -120,8 +120,16 @@ public final class Server implements Closeable {
     /**
      * Binds a nonblocking listening socket at {@code options.host():options.port()} (port 0
      * picks a free port; see {@link #port()}). Call {@link #run()} to serve.
+     *
+     * @throws IllegalArgumentException if {@code options} ask for an idle timeout, which this
+     *     server does not have
      */
     public static Server open(Options options, Consumer<String> log) throws IOException {
+        if (options.idleTimeout().isPresent()) {
+            // As in the book's chapter 6, a connection lasts as long as its client keeps it open.
+            throw new IllegalArgumentException("--idle-timeout: this server keeps idle connections open;"
+                    + " exercise 4 (docs/exercises/04-idle-timeout.md) adds the timeout");
+        }
         closeOneChannelEarly();
         ServerSocketChannel listener = ServerSocketChannel.open();
         try {
@@ -324,16 +332,19 @@ public final class Server implements Closeable {
             return false;
         }
 
+        // the request's payload, rbuf[4, 4 + len): a view, nothing is copied yet
+        ByteBuffer payload = conn.rbuf.slice(Protocol.HEADER_SIZE, (int) len);
+
         // got one request, do something with it
         if (!quiet) {
-            log.accept("client says: " + text(conn.rbuf, Protocol.HEADER_SIZE, (int) len));
+            log.accept("client says: " + text(payload));
         }
 
         // generating echoing response
-        conn.wbuf.clear(); // absolute puts are bounded by the limit the last write left behind
-        conn.wbuf.putInt(0, (int) len);
-        conn.wbuf.put(Protocol.HEADER_SIZE, conn.rbuf, Protocol.HEADER_SIZE, (int) len);
-        conn.wbufSize = msgSize;
+        conn.wbuf.clear(); // the response starts at wbuf[0]
+        conn.wbuf.putInt((int) len); // relative puts: each one goes after the last
+        conn.wbuf.put(payload);
+        conn.wbufSize = conn.wbuf.position();
 
         // remove the request from the buffer.
         // note: frequent memmove is inefficient (exercise 2 defers it).
@@ -482,10 +493,15 @@ public final class Server implements Closeable {
         log.accept("stopped (closed the listener and " + open + " connections)");
     }
 
-    private static String text(ByteBuffer buf, int offset, int len) {
-        byte[] payload = new byte[len];
-        buf.get(offset, payload);
-        return new String(payload, StandardCharsets.UTF_8);
+    private static String text(ByteBuffer payload) {
+        byte[] bytes = new byte[payload.remaining()];
+        payload.get(0, bytes); // absolute: leaves the position where the copy into wbuf starts
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** Ends the loop's wait early, from any thread. */
+    private void wakeup() {
+        poll.wakeup();
     }
 
     /**
@@ -494,7 +510,7 @@ public final class Server implements Closeable {
      */
     @Override
     public void close() {
-        lifecycle.stop(poll::wakeup, () -> {
+        lifecycle.stop(this::wakeup, () -> {
             close(listener);
             close(poll);
         });

@@ -23,6 +23,7 @@ public final class Stats {
     private final AtomicLong compactions = new AtomicLong();
     private final AtomicLong bytesMoved = new AtomicLong();
     private final AtomicLong waits = new AtomicLong();
+    private final AtomicLong lastWaitTimeout = new AtomicLong(-1);
     private final AtomicLong interestUpdates = new AtomicLong();
     private final AtomicLong entriesExamined = new AtomicLong();
     private final AtomicLong acceptAttempts = new AtomicLong();
@@ -61,6 +62,11 @@ public final class Stats {
     /** Records {@code count} interest declarations handed to the kernel. */
     void interestDeclared(int count) {
         interestUpdates.addAndGet(count);
+    }
+
+    /** Records that a wait for readiness begins, for at most {@code timeoutMillis} ms. */
+    void waiting(long timeoutMillis) {
+        lastWaitTimeout.set(timeoutMillis);
     }
 
     /**
@@ -135,6 +141,14 @@ public final class Stats {
     /** Waits for readiness: one per event loop iteration. */
     public long waits() {
         return waits.get();
+    }
+
+    /**
+     * The timeout of the wait that began last, in milliseconds (negative: forever, or no wait
+     * yet): what the loop told the kernel about its next deadline.
+     */
+    public long lastWaitTimeoutMillis() {
+        return lastWaitTimeout.get();
     }
 
     /** Interest declarations handed to the kernel: every connection on every {@code poll}. */

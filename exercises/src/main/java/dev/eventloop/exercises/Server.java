@@ -3,15 +3,14 @@ package dev.eventloop.exercises;
 import static dev.eventloop.exercises.Conn.State.STATE_END;
 import static dev.eventloop.exercises.Conn.State.STATE_REQ;
 import static dev.eventloop.exercises.Conn.State.STATE_RES;
-// Epoll's names are imported for exercise 1: the shipped poll loop does not use them yet.
-import static dev.eventloop.exercises.Epoll.EPOLLIN;
-import static dev.eventloop.exercises.Epoll.EPOLL_CTL_ADD;
-import static dev.eventloop.exercises.Epoll.EPOLL_CTL_MOD;
+// ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (imports) ----
+// ---- EXERCISE 1 (epoll) end ----
+// ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (imports) ----
+// ---- EXERCISE 4 (idle-timeout) end ----
 import static dev.eventloop.exercises.Poll.POLLERR;
 import static dev.eventloop.exercises.Poll.POLLIN;
 import static dev.eventloop.exercises.Poll.POLLOUT;
 
-import dev.eventloop.exercises.Epoll.Event;
 import dev.eventloop.exercises.Poll.PollFd;
 import java.io.Closeable;
 import java.io.IOException;
@@ -26,17 +25,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier; // given for exercise 4 (idle-timeout)
 
 /**
- * The chapter 6 server, ready to be improved: one thread, nonblocking sockets, and an event loop
- * driving a small state machine per connection.
- *
- * <p><b>The exercises.</b> Three marked regions, {@code EXERCISE 1 (epoll)},
- * {@code EXERCISE 2 (deferred-memmove)} and {@code EXERCISE 3 (batched-writes)}, hold the code
- * each exercise replaces; everything outside them is given. As shipped, they behave exactly like
- * chapter 6. The tests tagged with each exercise fail until it is done; {@code docs/exercises/}
- * says what to do. All IO goes through {@link CountedChannel}, {@link Poll} and {@link Epoll},
- * which count what the tests check.
+ * The book's chapter 6 server: one thread, nonblocking sockets, and a {@code poll}-style event
+ * loop driving a small state machine per connection.
  *
  * <pre>
  *                 accept
@@ -81,6 +74,10 @@ public final class Server implements Closeable {
     static final long ACCEPT_BACKOFF_MILLIS = 100;
     /** The book's poll timeout; it only bounds how long a stop request can go unnoticed. */
     static final long POLL_TIMEOUT_MILLIS = 1000;
+    // ---- given for exercise 4 (idle-timeout) begin ----
+    /** How long a connection may stay idle when {@code --idle-timeout} does not say. */
+    static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 5000;
+    // ---- given for exercise 4 (idle-timeout) end ----
     /**
      * The listen backlog: how many connections the kernel queues for us before we accept them.
      * The JDK's default is 50; with more clients than that connecting at once, the rest see their
@@ -101,10 +98,8 @@ public final class Server implements Closeable {
     private final ServerSocketChannel listener;
     private final Stats stats = new Stats();
     private final Trace trace;
-    /** The readiness API the chapter 6 loop uses: the whole interest list on every call. */
     private final Poll poll;
-    /** The readiness API exercise 1 moves to: an interest set kept between waits. */
-    private final Epoll epoll;
+    private final Epoll epoll; // given for exercise 1 (epoll)
     private final Lifecycle lifecycle = new Lifecycle();
     private final boolean quiet;
     /** Each new connection's buffer sizes: the book's 4 + 4096 unless {@code --rbuf}/{@code --wbuf} say more. */
@@ -121,23 +116,42 @@ public final class Server implements Closeable {
     private int nextConnId = 1;
     private long acceptPausedUntil;
     private boolean acceptFailing;
+    // ---- given for exercise 4 (idle-timeout) begin ----
+    /** How long a connection may go without IO readiness before the server closes it. */
+    private final long idleTimeoutMillis;
+    /** The book's {@code get_monotonic_msec()}; tests replace it ({@link #useClock}) to move time by hand. */
+    private LongSupplier clock = () -> System.nanoTime() / 1_000_000;
+    // ---- given for exercise 4 (idle-timeout) end ----
+    // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (fields) ----
+    // ---- EXERCISE 4 (idle-timeout) end ----
 
     private Server(ServerSocketChannel listener, Options options, Consumer<String> log) throws IOException {
         this.listener = listener;
         this.trace = options.trace() ? Trace.printingTo(log) : Trace.OFF;
         this.poll = new Poll(stats, trace);
-        this.epoll = new Epoll(stats, trace);
+        this.epoll = new Epoll(stats, trace); // given for exercise 1 (epoll)
         this.quiet = options.quiet();
         this.rbufCapacity = options.rbuf();
         this.wbufCapacity = options.wbuf();
         this.log = log;
+        this.idleTimeoutMillis = options.idleTimeout().orElse(DEFAULT_IDLE_TIMEOUT_MILLIS); // given for exercise 4 (idle-timeout)
     }
 
     /**
      * Binds a nonblocking listening socket at {@code options.host():options.port()} (port 0
      * picks a free port; see {@link #port()}). Call {@link #run()} to serve.
+     *
+     * @throws IllegalArgumentException if {@code options} ask for an idle timeout, which this
+     *     server does not have
      */
     public static Server open(Options options, Consumer<String> log) throws IOException {
+        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md ----
+        if (options.idleTimeout().isPresent()) {
+            // As in the book's chapter 6, a connection lasts as long as its client keeps it open.
+            throw new IllegalArgumentException("--idle-timeout: this server keeps idle connections open;"
+                    + " exercise 4 (docs/exercises/04-idle-timeout.md) adds the timeout");
+        }
+        // ---- EXERCISE 4 (idle-timeout) end ----
         closeOneChannelEarly();
         ServerSocketChannel listener = ServerSocketChannel.open();
         try {
@@ -154,6 +168,7 @@ public final class Server implements Closeable {
         }
     }
 
+    // tag::close-one-channel-early[]
     /**
      * The JDK sets up its socket-closing machinery ({@code sun.nio.ch.FileDispatcherImpl}) on the
      * first close of a socket, and that setup needs a spare file descriptor. If the first close
@@ -164,6 +179,7 @@ public final class Server implements Closeable {
     private static void closeOneChannelEarly() throws IOException {
         SocketChannel.open().close();
     }
+    // end::close-one-channel-early[]
 
     /** The port the server listens on. */
     public int port() {
@@ -178,23 +194,33 @@ public final class Server implements Closeable {
     void acceptWith(Acceptor acceptor) {
         this.acceptor = acceptor;
     }
+    // ---- given for exercise 4 (idle-timeout) begin ----
+
+    /** Makes {@code clock} the server's clock, in milliseconds; before {@link #run()}. */
+    void useClock(LongSupplier clock) {
+        this.clock = clock;
+    }
+    // ---- given for exercise 4 (idle-timeout) end ----
 
     // tag::event-loop[]
     /** Runs the event loop on the calling thread until {@link #close()} is called. */
     public void run() {
         lifecycle.start(); // once, and not after close()
         try {
-            // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md ----
+            // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (before the loop) ----
             // the event loop
             List<PollFd> pollArgs = new ArrayList<>();
+            // ---- EXERCISE 1 (epoll) end ----
             while (!lifecycle.stopping()) {
+                // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md ----
                 // prepare the arguments of the poll()
                 pollArgs.clear();
                 // for convenience, the listening fd is put in the first position
                 pollArgs.add(new PollFd(listener, acceptPaused() ? 0 : POLLIN));
                 // connection fds
                 for (Conn conn : fd2conn.values()) {
-                    pollArgs.add(new PollFd(conn.socket, interest(conn)));
+                    int events = conn.state == STATE_REQ ? POLLIN : POLLOUT;
+                    pollArgs.add(new PollFd(conn.socket, events | POLLERR));
                 }
 
                 // poll for active fds
@@ -217,8 +243,10 @@ public final class Server implements Closeable {
                 if (pollArgs.get(0).revents() != 0) {
                     acceptNewConn();
                 }
+                // ---- EXERCISE 1 (epoll) end ----
+                // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (after each iteration) ----
+                // ---- EXERCISE 4 (idle-timeout) end ----
             }
-            // ---- EXERCISE 1 (epoll) end ----
         } catch (IOException e) {
             log.accept("poll() error: " + e.getMessage()); // the selector itself failed: nothing to serve with
         } finally {
@@ -254,8 +282,7 @@ public final class Server implements Closeable {
         // creating the struct Conn
         Conn conn = new Conn(connfd, stats, nextConnId++, rbufCapacity, wbufCapacity);
         connPut(conn);
-        // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md ----
-        // Nothing to register: the poll loop declares every connection again on every iteration.
+        // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (register the new connection) ----
         // ---- EXERCISE 1 (epoll) end ----
     }
     // end::accept-new-conn[]
@@ -270,11 +297,16 @@ public final class Server implements Closeable {
                 // No stall: the read that brought this response's request may have brought more
                 // requests after it. They are already in rbuf, so the client may send nothing
                 // more, and POLLIN would never fire for them. Answer them now.
-                processRequests(conn);
+                // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md ----
+                while (tryOneRequest(conn)) {
+                }
+                // ---- EXERCISE 3 (batched-writes) end ----
             }
         } else {
             throw new IllegalStateException("not expected: " + conn.state);
         }
+        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (a ready connection was served) ----
+        // ---- EXERCISE 4 (idle-timeout) end ----
     }
     // end::connection-io[]
 
@@ -287,8 +319,7 @@ public final class Server implements Closeable {
 
     // tag::try-fill-buffer[]
     private boolean tryFillBuffer(Conn conn) {
-        // ---- EXERCISE 2 (deferred-memmove) begin: docs/exercises/02-deferred-memmove.md ----
-        // Nothing to do: tryOneRequest compacted the buffer after every request.
+        // ---- EXERCISE 2 (deferred-memmove) begin: docs/exercises/02-deferred-memmove.md (before the read) ----
         // ---- EXERCISE 2 (deferred-memmove) end ----
         // try to fill the buffer
         assert conn.rbufSize < conn.rbuf.capacity() : NO_ROOM_TO_READ;
@@ -316,93 +347,81 @@ public final class Server implements Closeable {
         }
         conn.rbufSize += rv;
 
-        // Why process more than one request? A read may bring several: "pipelining".
-        processRequests(conn);
+        // Try to process requests one by one.
+        // Why is there a loop? Please read the explanation of "pipelining".
+        // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md ----
+        while (tryOneRequest(conn)) {
+        }
+        // ---- EXERCISE 3 (batched-writes) end ----
         return conn.state == STATE_REQ;
     }
     // end::try-fill-buffer[]
 
-    // tag::process-requests[]
-    /** Answers the complete requests in rbuf, until they run out or a response must wait for POLLOUT. */
-    private void processRequests(Conn conn) {
-        // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md ----
-        // One request at a time: tryOneRequest answers it and flushes that one response.
-        while (tryOneRequest(conn)) {
-        }
-        // ---- EXERCISE 3 (batched-writes) end ----
-    }
-    // end::process-requests[]
-
     // tag::try-one-request[]
     private boolean tryOneRequest(Conn conn) {
+        // ---- EXERCISE 2 (deferred-memmove) begin: docs/exercises/02-deferred-memmove.md ----
         // try to parse a request from the buffer
-        int unconsumed = conn.rbufSize - conn.rbufStart;
-        if (unconsumed < Protocol.HEADER_SIZE) {
+        if (conn.rbufSize < Protocol.HEADER_SIZE) {
             // not enough data in the buffer. Will retry in the next iteration
             return false;
         }
         // little-endian, unsigned: ff ff ff ff is 4294967295 (too long), not -1
-        long len = Integer.toUnsignedLong(conn.rbuf.getInt(conn.rbufStart));
+        long len = Integer.toUnsignedLong(conn.rbuf.getInt(0));
+        // ---- EXERCISE 2 (deferred-memmove) end ----
+        // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md (before this request is parsed on) ----
+        // ---- EXERCISE 3 (batched-writes) end ----
         if (len > Protocol.K_MAX_MSG) {
-            // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md ----
             log.accept("too long");
             setState(conn, STATE_END);
             return false;
-            // ---- EXERCISE 3 (batched-writes) end ----
         }
         int msgSize = Protocol.HEADER_SIZE + (int) len;
-        if (msgSize > unconsumed) {
+        // ---- EXERCISE 2 (deferred-memmove) begin: docs/exercises/02-deferred-memmove.md ----
+        if (msgSize > conn.rbufSize) {
             // not enough data in the buffer. Will retry in the next iteration
             return false;
         }
-        if (conn.wbufSize + msgSize > conn.wbuf.capacity()) {
-            // no room for the response: send what is in wbuf first, then come back for this one
-            return false;
-        }
+
+        // the request's payload, rbuf[4, 4 + len): a view, nothing is copied yet
+        ByteBuffer payload = conn.rbuf.slice(Protocol.HEADER_SIZE, (int) len);
+        // ---- EXERCISE 2 (deferred-memmove) end ----
 
         // got one request, do something with it
         if (!quiet) {
-            log.accept("client says: " + text(conn.rbuf, conn.rbufStart + Protocol.HEADER_SIZE, (int) len));
+            log.accept("client says: " + text(payload));
         }
-        appendResponse(conn, msgSize);
 
-        // remove the request from the buffer
+        // generating echoing response
+        // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md ----
+        conn.wbuf.clear(); // the response starts at wbuf[0]
+        // ---- EXERCISE 3 (batched-writes) end ----
+        conn.wbuf.putInt((int) len); // relative puts: each one goes after the last
+        conn.wbuf.put(payload);
+        conn.wbufSize = conn.wbuf.position();
+
         // ---- EXERCISE 2 (deferred-memmove) begin: docs/exercises/02-deferred-memmove.md ----
-        conn.rbufStart += msgSize;
-        compactReadBuffer(conn); // a memmove after every request: the cost exercise 2 removes
+        // remove the request from the buffer.
+        // note: frequent memmove is inefficient (exercise 2 defers it).
+        int remain = conn.rbufSize - msgSize;
+        if (remain > 0) {
+            memmove(conn.rbuf, 0, msgSize, remain);
+        }
+        conn.rbufSize = remain;
         // ---- EXERCISE 2 (deferred-memmove) end ----
 
         // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md ----
-        // change state, and send this one response right away: one write call per request
+        // change state
         setState(conn, STATE_RES);
         stateRes(conn);
+
         // continue the outer loop if the request was fully processed
         return conn.state == STATE_REQ;
         // ---- EXERCISE 3 (batched-writes) end ----
     }
-
-    /** Echoes the request at {@code rbufStart} into wbuf, after whatever wbuf already holds. */
-    private void appendResponse(Conn conn, int msgSize) {
-        conn.wbuf.clear(); // absolute puts are bounded by the limit the last write left behind
-        // the request's header and payload are exactly the response's: copy them as they are
-        conn.wbuf.put(conn.wbufSize, conn.rbuf, conn.rbufStart, msgSize);
-        conn.wbufSize += msgSize;
-    }
-
-    /**
-     * The book's {@code memmove}: moves the unconsumed bytes {@code rbuf[rbufStart, rbufSize)}
-     * to the front of the buffer.
-     */
-    private void compactReadBuffer(Conn conn) {
-        int remain = conn.rbufSize - conn.rbufStart;
-        if (remain > 0 && conn.rbufStart > 0) {
-            memmove(conn.rbuf, 0, conn.rbufStart, remain);
-        }
-        conn.rbufStart = 0;
-        conn.rbufSize = remain;
-    }
     // end::try-one-request[]
 
+    // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md (helper methods) ----
+    // ---- EXERCISE 3 (batched-writes) end ----
     // tag::state-res[]
     private void stateRes(Conn conn) {
         while (tryFlushBuffer(conn)) {
@@ -439,18 +458,22 @@ public final class Server implements Closeable {
     }
     // end::try-flush-buffer[]
 
+    // tag::set-state[]
     /** The book's {@code conn->state = next}, with {@code --trace} told. */
     private void setState(Conn conn, Conn.State next) {
         trace.transition(conn, next);
         conn.state = next;
     }
+    // end::set-state[]
 
+    // tag::memmove[]
     /** The book's {@code memmove(&buf[dst], &buf[src], n)}, counted in {@link Stats#compactions()}. */
     private void memmove(ByteBuffer buf, int dst, int src, int n) {
         buf.clear(); // absolute puts are bounded by the limit, not by the capacity
         buf.put(dst, buf, src, n); // overlapping ranges are fine: put copies as if through a temporary
         stats.compacted(n);
     }
+    // end::memmove[]
 
     /** {@code accept()} on the listener, counted; logs once when it works again after failing. */
     private SocketChannel accept() throws IOException {
@@ -463,6 +486,7 @@ public final class Server implements Closeable {
         return connfd;
     }
 
+    // tag::pause-accepting[]
     /**
      * {@code accept} failed, typically with "Too many open files". The pending connection stays
      * queued, so the listener stays ready: retrying at once would spin the loop at 100% CPU. Leave
@@ -477,32 +501,33 @@ public final class Server implements Closeable {
         }
         acceptPausedUntil = System.nanoTime() + ACCEPT_BACKOFF_MILLIS * 1_000_000;
     }
+    // end::pause-accepting[]
 
-    /**
-     * What a connection waits for: POLLIN while reading requests, POLLOUT while sending a
-     * response, never both; and errors. (Poll's and Epoll's constants have the same values.)
-     */
-    private static int interest(Conn conn) {
-        return (conn.state == STATE_REQ ? POLLIN : POLLOUT) | POLLERR;
-    }
-
+    // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (helper methods) ----
+    // ---- EXERCISE 1 (epoll) end ----
     private boolean acceptPaused() {
         return acceptFailing && System.nanoTime() - acceptPausedUntil < 0;
     }
 
     private long pollTimeout() {
+        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md ----
         if (!acceptPaused()) {
             return POLL_TIMEOUT_MILLIS;
         }
         long remaining = (acceptPausedUntil - System.nanoTime()) / 1_000_000;
         return Math.max(1, Math.min(POLL_TIMEOUT_MILLIS, remaining));
+        // ---- EXERCISE 4 (idle-timeout) end ----
     }
 
+    // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (helper methods) ----
+    // ---- EXERCISE 4 (idle-timeout) end ----
     /** The book's {@code conn_put}: the new connection joins the table. */
     private void connPut(Conn conn) {
         fd2conn.put(conn.socket, conn);
         stats.connectionTableSize(fd2conn.size());
         trace.accepted(conn);
+        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md ----
+        // ---- EXERCISE 4 (idle-timeout) end ----
     }
 
     /** The book's {@code fd2conn[conn->fd] = NULL; close(conn->fd); free(conn);}. */
@@ -511,6 +536,8 @@ public final class Server implements Closeable {
         stats.connectionTableSize(fd2conn.size());
         close(conn.channel);
         trace.closed(conn);
+        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md ----
+        // ---- EXERCISE 4 (idle-timeout) end ----
     }
 
     private void close(Closeable channel) {
@@ -532,14 +559,20 @@ public final class Server implements Closeable {
         stats.connectionTableSize(0);
         close(listener);
         close(poll);
-        close(epoll);
+        close(epoll); // given for exercise 1 (epoll)
         log.accept("stopped (closed the listener and " + open + " connections)");
     }
 
-    private static String text(ByteBuffer buf, int offset, int len) {
-        byte[] payload = new byte[len];
-        buf.get(offset, payload);
-        return new String(payload, StandardCharsets.UTF_8);
+    private static String text(ByteBuffer payload) {
+        byte[] bytes = new byte[payload.remaining()];
+        payload.get(0, bytes); // absolute: leaves the position where the copy into wbuf starts
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** Ends the loop's wait early, from any thread. */
+    private void wakeup() {
+        poll.wakeup();
+        epoll.wakeup(); // given for exercise 1 (epoll)
     }
 
     /**
@@ -548,13 +581,10 @@ public final class Server implements Closeable {
      */
     @Override
     public void close() {
-        lifecycle.stop(() -> {
-            poll.wakeup();
-            epoll.wakeup();
-        }, () -> {
+        lifecycle.stop(this::wakeup, () -> {
             close(listener);
             close(poll);
-            close(epoll);
+            close(epoll); // given for exercise 1 (epoll)
         });
     }
 

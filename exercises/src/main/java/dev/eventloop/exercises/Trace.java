@@ -9,8 +9,7 @@ import java.util.function.Consumer;
 
 /**
  * The {@code --trace} output: one line per event loop iteration, showing what the loop asked
- * {@code poll} for (or, with {@link Epoll}, only what {@code epoll_wait} returned), what came
- * back ready, and which state transitions it made.
+ * {@code poll} for, what came back ready, and which state transitions it made.
  *
  * <pre>
  * [loop 2] poll(L:in #1:in) -&gt; ready(#1:in) | #1 REQ&gt;RES&gt;REQ&gt;RES&gt;REQ
@@ -19,7 +18,7 @@ import java.util.function.Consumer;
  * it read two requests and answered each (REQ to RES and back as each response was flushed).
  * {@code POLLERR}, asked for on every connection, is left out; {@code -} means "nothing".
  *
- * <p>{@link Poll} or {@link Epoll} reports each wait, the server each accept, state change and close. With
+ * <p>{@link Poll} reports each wait, the server each accept, state change and close. With
  * tracing off the server holds {@link #OFF}, whose methods do nothing, so the event loop needs no
  * {@code if (tracing)} anywhere. A line is printed when the loop comes back to wait, that is when
  * its iteration is over, or by {@link #flush()} when the loop ends.
@@ -41,10 +40,12 @@ class Trace {
     void polled(List<PollFd> pollArgs) {
     }
 
-    /** {@code epoll_wait} returned these events. */
+    // ---- given for exercise 1 (epoll) begin ----
+    /** {@code epoll_wait} returned these events: only the ready ones, unlike {@code poll}. */
     void epollWaited(List<Epoll.Event> events) {
     }
 
+    // ---- given for exercise 1 (epoll) end ----
     /** {@code conn} is about to change state to {@code next}. */
     void transition(Conn conn, Conn.State next) {
     }
@@ -100,6 +101,7 @@ class Trace {
             line.append(ready.length() == 0 ? ") -> nothing ready" : ") -> ready(" + ready + ")");
         }
 
+        // ---- given for exercise 1 (epoll) begin ----
         @Override
         void epollWaited(List<Epoll.Event> events) {
             details = 0;
@@ -118,6 +120,7 @@ class Trace {
             line.append(')');
         }
 
+        // ---- given for exercise 1 (epoll) end ----
         @Override
         void transition(Conn conn, Conn.State next) {
             if (conn != lastTransition) {

@@ -14,7 +14,9 @@ public enum Exercise {
     /** Compact the read buffer only when a read needs the room. */
     DEFERRED_MEMMOVE(2, Tags.DEFERRED_MEMMOVE, "memmove only before read", "docs/exercises/02-deferred-memmove.md"),
     /** Answer every buffered request before one write flushes them all. */
-    BATCHED_WRITES(3, Tags.BATCHED_WRITES, "batched writes", "docs/exercises/03-batched-writes.md");
+    BATCHED_WRITES(3, Tags.BATCHED_WRITES, "batched writes", "docs/exercises/03-batched-writes.md"),
+    /** Optional, after the book's three: close idle connections, with the wait's timeout as the timer. */
+    IDLE_TIMEOUT(4, Tags.IDLE_TIMEOUT, "idle timeouts (optional)", "docs/exercises/04-idle-timeout.md");
 
     /** The JUnit tags, as constants so that {@code @Tag} can use them. */
     public static final class Tags {
@@ -24,6 +26,8 @@ public enum Exercise {
         public static final String DEFERRED_MEMMOVE = "deferred-memmove";
         /** Exercise 3. */
         public static final String BATCHED_WRITES = "batched-writes";
+        /** Exercise 4, optional. */
+        public static final String IDLE_TIMEOUT = "idle-timeout";
 
         private Tags() {
         }
@@ -41,7 +45,7 @@ public enum Exercise {
         this.docs = docs;
     }
 
-    /** 1, 2 or 3. */
+    /** 1 to 4. */
     public int number() {
         return number;
     }
@@ -49,6 +53,11 @@ public enum Exercise {
     /** The JUnit tag of its tests: {@code ./mvnw test -pl exercises -Dgroups=<tag>}. */
     public String tag() {
         return tag;
+    }
+
+    /** Whether the course can be finished without it: exercise 4 goes beyond the book's chapter. */
+    public boolean optional() {
+        return this == IDLE_TIMEOUT;
     }
 
     /** A short title. */

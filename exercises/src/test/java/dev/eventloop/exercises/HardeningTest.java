@@ -55,6 +55,12 @@ class HardeningTest {
                 }
                 long attempts = running.stats().acceptAttempts() - attemptsBefore;
                 assertThat(attempts).as("accept attempts while out of descriptors").isLessThanOrEqualTo(20);
+                // ...and the pause ends on time: the loop's wait lasts no longer than the back-off
+                await().atMost(Duration.ofSeconds(5)).alias("a wait of at most the 100 ms back-off while accepting"
+                        + " is paused, so that accepting resumes on time (the wait's timeout was "
+                        + running.stats().lastWaitTimeoutMillis() + " ms)")
+                        .until(() -> running.stats().lastWaitTimeoutMillis() >= 0
+                                && running.stats().lastWaitTimeoutMillis() <= 100);
 
                 outOfDescriptors.set(false); // descriptors free up: the waiting client gets in
                 roundTrip(waiting, "finally");

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ public final class ProgressSummary implements TestExecutionListener {
     /** The learner's command that runs every test of the module, as the summary suggests it. */
     static final String WHOLE_MODULE = "./mvnw test -pl exercises";
     /** How many failing other tests the summary names; the rest are counted (it must stay short). */
-    static final int NAMED_FAILURES = 3;
+    static final int NAMED_FAILURES = 2;
     private static final String FIX_FIRST = "Next: fix what your change broke";
 
     private final Map<Exercise, int[]> counts = new EnumMap<>(Exercise.class);
@@ -233,17 +234,31 @@ public final class ProgressSummary implements TestExecutionListener {
         if (othersFailed > 0) {
             return FIX_FIRST + " (each failure above says why), then run " + WHOLE_MODULE;
         }
+        boolean booksDone = Arrays.stream(Exercise.values()).filter(e -> !e.optional()).allMatch(this::passed);
         for (Exercise exercise : Exercise.values()) {
             int[] c = counts.get(exercise);
             if (c != null && c[0] < c[1]) {
-                return "Next: exercise " + exercise.number() + ", hints in " + exercise.docs() + "; its tests alone: "
-                        + WHOLE_MODULE + " -Dgroups=" + exercise.tag();
+                boolean offer = exercise.optional() && booksDone;
+                return (offer ? "The book's exercises are done. Next, if you like: exercise " : "Next: exercise ")
+                        + exercise.number() + ", hints in " + exercise.docs() + "; its tests alone: "
+                        + WHOLE_MODULE + " -Dgroups=" + exercise.tag()
+                        + (offer ? "; to leave it out: " + WHOLE_MODULE + " -DexcludedGroups=" + exercise.tag() : "");
             }
         }
-        if (othersRun == 0 || counts.size() < Exercise.values().length) {
+        boolean onlyOptionalLeftOut = Arrays.stream(Exercise.values()).allMatch(e -> e.optional() || counts.containsKey(e));
+        if (othersRun == 0 || !onlyOptionalLeftOut) {
             return "Next: run every test of the module: " + WHOLE_MODULE;
         }
+        if (counts.size() < Exercise.values().length) {
+            return "The book's exercises are done. Compare with the reference answers: diff -r exercises/src/main"
+                    + " solutions/src/main";
+        }
         return "All exercises done. Compare with the reference answers: diff -r exercises/src/main solutions/src/main";
+    }
+
+    private boolean passed(Exercise exercise) {
+        int[] c = counts.get(exercise);
+        return c != null && c[0] == c[1];
     }
 
     /** {@code Class.method}, plus the display name when it says more (a repetition, a parameter). */

@@ -30,11 +30,11 @@ class ProgressSummaryTest {
         List<String> lines = lines(false, false);
 
         assertThat(lines).startsWith("Exercise progress:");
-        assertThat(lines).filteredOn(l -> l.matches("  \\d\\. .*")).hasSize(3).allMatch(l -> l.contains("0/2 tests pass"))
+        assertThat(lines).filteredOn(l -> l.matches("  \\d\\. .*")).hasSize(4).allMatch(l -> l.contains("0/2 tests pass"))
                 .noneMatch(l -> l.contains("  done"));
         assertThat(lines).contains("  Other tests (what must keep working): 1/1 pass");
         assertThat(lines).last().asString().startsWith("  Next: exercise 1, hints in docs/exercises/01-epoll.md");
-        assertThat(summary.verdict(false, false)).isEqualTo("red Not done yet: 6 exercise tests fail."
+        assertThat(summary.verdict(false, false)).isEqualTo("red Not done yet: 8 exercise tests fail."
                 + " The summary above says what to do next.");
     }
 
@@ -92,7 +92,40 @@ class ProgressSummaryTest {
         // Maven prints at most 16 lines after it (see ProgressReport): 25 in all, a screen's end
         assertThat(lines).hasSizeLessThanOrEqualTo(9);
         assertThat(lines).filteredOn(l -> l.startsWith("  your change broke: ")).hasSize(ProgressSummary.NAMED_FAILURES);
-        assertThat(lines).last().asString().startsWith("  ... and 17 more; fix what your change broke");
+        assertThat(lines).last().asString().startsWith("  ... and 18 more; fix what your change broke");
+    }
+
+    @Test
+    void withTheBooksThreeDoneTheOptionalFourthIsOfferedWithAWayToLeaveItOut() {
+        allExerciseTests(true);
+        exerciseTest(Exercise.IDLE_TIMEOUT, "second", false);
+        other("ServerTest", "echoesARequest", null);
+
+        assertThat(lines(false, false)).last().asString()
+                .startsWith("  The book's exercises are done. Next, if you like: exercise 4, hints in"
+                        + " docs/exercises/04-idle-timeout.md")
+                .endsWith("to leave it out: ./mvnw test -pl exercises -DexcludedGroups=idle-timeout");
+    }
+
+    @Test
+    void theOptionalFourthAloneIsNotOfferedAsWhatComesAfterTheBooks() {
+        exerciseTest(Exercise.IDLE_TIMEOUT, "first", false);
+
+        assertThat(lines(false, false)).last().asString()
+                .startsWith("  Next: exercise 4, hints in docs/exercises/04-idle-timeout.md");
+    }
+
+    @Test
+    void withTheOptionalFourthLeftOutTheBooksThreeAreDone() {
+        for (Exercise exercise : Exercise.values()) {
+            if (!exercise.optional()) {
+                exerciseTest(exercise, "first", true);
+            }
+        }
+        other("ServerTest", "echoesARequest", null);
+
+        assertThat(lines(false, false)).last().asString().startsWith("  The book's exercises are done. Compare");
+        assertThat(summary.verdict(false, false)).isEqualTo("green");
     }
 
     @Test

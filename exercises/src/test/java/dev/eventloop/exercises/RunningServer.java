@@ -9,6 +9,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -19,6 +20,8 @@ import java.util.function.Consumer;
  * the reason of the test that was running.
  */
 final class RunningServer implements AutoCloseable {
+    /** The log lines kept per server; the test's own cases log far fewer. */
+    static final int MAX_LOG_LINES = 10_000;
     /** Servers not closed yet, for {@link #awaitDyingLoops}. */
     private static final Set<RunningServer> LIVE = ConcurrentHashMap.newKeySet();
     /** Loop deaths that no {@link #close()} has thrown yet. */
@@ -34,6 +37,7 @@ final class RunningServer implements AutoCloseable {
         this.server = server;
         this.log = log;
         this.thread = new Thread(this::loop, "event-loop-under-test");
+        this.thread.setDaemon(true); // a loop stuck for good must not keep the test JVM alive
     }
 
     /** Starts a server on 127.0.0.1 and a free port; {@code args} as on the command line. */
@@ -46,7 +50,13 @@ final class RunningServer implements AutoCloseable {
         List<String> all = new ArrayList<>(List.of("--port", "0"));
         all.addAll(List.of(args));
         Queue<String> log = new ConcurrentLinkedQueue<>();
-        RunningServer running = new RunningServer(Server.open(Options.parse(all.toArray(String[]::new)), log::add), log);
+        AtomicInteger logged = new AtomicInteger();
+        Consumer<String> keep = line -> {
+            if (logged.incrementAndGet() <= MAX_LOG_LINES) { // a loop stuck logging must not fill the heap
+                log.add(line);
+            }
+        };
+        RunningServer running = new RunningServer(Server.open(Options.parse(all.toArray(String[]::new)), keep), log);
         setup.accept(running.server);
         LIVE.add(running);
         running.thread.start();
@@ -105,12 +115,19 @@ final class RunningServer implements AutoCloseable {
         return log.contains(line);
     }
 
+    /** The log's first lines, for a failure message: enough to see what happened, short enough to read. */
+    String logExcerpt() {
+        List<String> lines = List.copyOf(log);
+        int shown = Math.min(lines.size(), 12);
+        return lines.subList(0, shown) + (lines.size() > shown ? " and " + (lines.size() - shown) + " more lines" : "");
+    }
+
     /** Stops the server; throws {@link EventLoopDied} if its loop thread died, with the loop's exception. */
     @Override
     public void close() {
         LIVE.remove(this);
         closeRequested = true;
-        server.close();
+        closeWithin(10_000);
         join();
         assertThat(thread.isAlive()).as("the loop thread ends after close()").isFalse();
         EventLoopDied death = died;
@@ -120,6 +137,25 @@ final class RunningServer implements AutoCloseable {
             throw death;
         }
         assertThat(server.stats().openChannels()).as("open connection channels after close()").isZero();
+    }
+
+    /**
+     * {@code server.close()}, which waits for the loop to finish its iteration; a loop stuck in an
+     * endless loop of its own never does, and the test must fail rather than hang.
+     */
+    private void closeWithin(long millis) {
+        Thread closing = new Thread(server::close, "close-under-test");
+        closing.setDaemon(true);
+        closing.start();
+        try {
+            closing.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        assertThat(closing.isAlive())
+                .as("close() returns within %d ms: the event loop must come back to its wait after each iteration;"
+                        + " one that never does is stuck in an endless loop of its own", millis)
+                .isFalse();
     }
 
     private void join() {

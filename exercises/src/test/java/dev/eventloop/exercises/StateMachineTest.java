@@ -51,7 +51,12 @@ class StateMachineTest {
         // The book's first version stops here after response 1, waiting for POLLIN that never comes.
         assertThat(channel.written()).as("all three responses, in order").isEqualTo(three);
         assertThat(conn.state).isEqualTo(STATE_REQ);
-        assertThat(conn.rbufSize - conn.rbufStart).as("unconsumed bytes").isZero();
+
+        byte[] four = Wire.encode(bytes("four")); // nothing of the three requests is left over
+        channel.arrive(four);
+        server.connectionIo(conn);
+        assertThat(channel.written()).as("the three responses, then the fourth alone")
+                .isEqualTo(Wire.frames(bytes("one"), bytes("two"), bytes("three"), bytes("four")));
     }
 
     @Test

@@ -11,15 +11,18 @@ import java.nio.channels.SocketChannel;
  * <p>The buffers are fixed: a read buffer and a write buffer of {@code 4 + k_max_msg} bytes
  * each, as in the book, so one connection never holds more than two whole messages, however much
  * its client sends. (A connection may be given larger ones, as the book's second edition reads
- * into a larger buffer; the tests use that to make a batch outgrow the write buffer.) Like the C code, this class keeps the fill levels in plain {@code int} fields
- * ({@code rbufStart}, {@code rbufSize}, {@code wbufSize}, {@code wbufSent}) and sets a buffer's position and limit
- * only right before handing it to a channel, so a reader never has to wonder which mode a
- * {@link ByteBuffer} is in.
+ * into a larger buffer; the tests use that to make a batch outgrow the write buffer.)
+ *
+ * <p>Like the C code, this class keeps the fill levels in plain {@code int} fields
+ * ({@code rbufSize}, {@code wbufSize}, {@code wbufSent}), and the server sets a buffer's position
+ * and limit only right before it hands the buffer to a channel or fills it, so a reader never
+ * has to wonder which mode a {@link ByteBuffer} is in.
  */
 final class Conn {
     /** The book's buffer size: {@code 4 + k_max_msg}, a header and the largest message. */
     static final int BOOK_BUFFER = Options.BOOK_BUFFER;
 
+    // tag::conn-state[]
     /** The three states of the book; a connection is in exactly one. */
     enum State {
         /** Reading requests; the loop waits for POLLIN. */
@@ -29,7 +32,9 @@ final class Conn {
         /** Finished (EOF, error or bad input); the loop closes it after this iteration. */
         STATE_END
     }
+    // end::conn-state[]
 
+    // tag::conn-buffers[]
     /** The book's {@code fd}, for poll and the connection table. */
     final SocketChannel socket;
     /** The same socket for {@code read} and {@code write}: a {@link CountedChannel}. */
@@ -37,14 +42,23 @@ final class Conn {
     /** A small number for logs and traces; Java has no file descriptor numbers to print. */
     final int id;
     State state = State.STATE_REQ;
-    // buffer for reading: unconsumed bytes are rbuf[rbufStart, rbufSize)
-    int rbufStart = 0;
+    // buffer for reading
     int rbufSize = 0;
+    // ---- EXERCISE 2 (deferred-memmove) begin: docs/exercises/02-deferred-memmove.md (fields) ----
+    // the first unconsumed byte: requests before it are answered, their bytes not yet moved
+    int rbufStart = 0;
+    // ---- EXERCISE 2 (deferred-memmove) end ----
     final ByteBuffer rbuf;
     // buffer for writing
     int wbufSize = 0;
     int wbufSent = 0;
     final ByteBuffer wbuf;
+    // ---- given for exercise 4 (idle-timeout) begin ----
+    private final Stats stats;
+    /** When this connection was last active, in the server clock's milliseconds. */
+    private long lastActiveMillis;
+    // ---- given for exercise 4 (idle-timeout) end ----
+    // end::conn-buffers[]
 
     /**
      * A new connection on {@code socket}, whose reads and writes {@code stats} counts, with the
@@ -65,15 +79,31 @@ final class Conn {
         }
         this.socket = socket;
         this.channel = new CountedChannel(socket, stats);
+        this.stats = stats; // given for exercise 4 (idle-timeout)
         this.id = id;
         this.rbuf = newBuffer(rbufCapacity);
         this.wbuf = newBuffer(wbufCapacity);
     }
 
+    // ---- given for exercise 4 (idle-timeout) begin ----
+    /** Records that this connection is active at {@code nowMillis}, the server clock's time. */
+    void touch(long nowMillis) {
+        lastActiveMillis = nowMillis;
+    }
+
+    /** When this connection was last {@linkplain #touch touched}; each call is counted in {@link Stats#idleChecks()}. */
+    long lastActiveMillis() {
+        stats.idleChecked();
+        return lastActiveMillis;
+    }
+
+    // ---- given for exercise 4 (idle-timeout) end ----
+    // tag::new-buffer[]
     private static ByteBuffer newBuffer(int capacity) {
         // Direct buffers: a heap buffer would be copied through a temporary direct one on every IO.
         // Little-endian: the protocol's byte order (a ByteBuffer starts out big-endian).
         return ByteBuffer.allocateDirect(capacity)
                 .order(ByteOrder.LITTLE_ENDIAN);
     }
+    // end::new-buffer[]
 }

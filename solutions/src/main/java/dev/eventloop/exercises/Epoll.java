@@ -105,6 +105,7 @@ public final class Epoll implements Closeable {
     // tag::epoll-wait[]
     public int epollWait(List<Event> events, long timeoutMillis) throws IOException {
         trace.waiting();
+        stats.waiting(timeoutMillis);
         if (timeoutMillis < 0) {
             selector.select();
         } else if (timeoutMillis == 0) {

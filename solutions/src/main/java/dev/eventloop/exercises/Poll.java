@@ -121,6 +121,7 @@ public final class Poll implements Closeable {
                 key.interestOps(0);
             }
         }
+        stats.waiting(timeoutMillis);
         if (timeoutMillis < 0) {
             selector.select();
         } else if (timeoutMillis == 0) {

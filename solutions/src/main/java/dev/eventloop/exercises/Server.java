@@ -3,15 +3,18 @@ package dev.eventloop.exercises;
 import static dev.eventloop.exercises.Conn.State.STATE_END;
 import static dev.eventloop.exercises.Conn.State.STATE_REQ;
 import static dev.eventloop.exercises.Conn.State.STATE_RES;
-// Epoll's names are imported for exercise 1: the shipped poll loop does not use them yet.
+// ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (imports) ----
 import static dev.eventloop.exercises.Epoll.EPOLLIN;
 import static dev.eventloop.exercises.Epoll.EPOLL_CTL_ADD;
 import static dev.eventloop.exercises.Epoll.EPOLL_CTL_MOD;
+// ---- EXERCISE 1 (epoll) end ----
+// ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (imports) ----
+import java.util.LinkedHashSet;
+// ---- EXERCISE 4 (idle-timeout) end ----
 import static dev.eventloop.exercises.Poll.POLLERR;
 import static dev.eventloop.exercises.Poll.POLLIN;
 import static dev.eventloop.exercises.Poll.POLLOUT;
 
-import dev.eventloop.exercises.Epoll.Event;
 import dev.eventloop.exercises.Poll.PollFd;
 import java.io.Closeable;
 import java.io.IOException;
@@ -26,17 +29,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier; // given for exercise 4 (idle-timeout)
 
 /**
- * The chapter 6 server, ready to be improved: one thread, nonblocking sockets, and an event loop
- * driving a small state machine per connection.
- *
- * <p><b>The exercises.</b> Three marked regions, {@code EXERCISE 1 (epoll)},
- * {@code EXERCISE 2 (deferred-memmove)} and {@code EXERCISE 3 (batched-writes)}, hold the code
- * each exercise replaces; everything outside them is given. As shipped, they behave exactly like
- * chapter 6. The tests tagged with each exercise fail until it is done; {@code docs/exercises/}
- * says what to do. All IO goes through {@link CountedChannel}, {@link Poll} and {@link Epoll},
- * which count what the tests check.
+ * The book's chapter 6 server: one thread, nonblocking sockets, and a {@code poll}-style event
+ * loop driving a small state machine per connection.
  *
  * <pre>
  *                 accept
@@ -81,6 +78,10 @@ public final class Server implements Closeable {
     static final long ACCEPT_BACKOFF_MILLIS = 100;
     /** The book's poll timeout; it only bounds how long a stop request can go unnoticed. */
     static final long POLL_TIMEOUT_MILLIS = 1000;
+    // ---- given for exercise 4 (idle-timeout) begin ----
+    /** How long a connection may stay idle when {@code --idle-timeout} does not say. */
+    static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 5000;
+    // ---- given for exercise 4 (idle-timeout) end ----
     /**
      * The listen backlog: how many connections the kernel queues for us before we accept them.
      * The JDK's default is 50; with more clients than that connecting at once, the rest see their
@@ -101,10 +102,8 @@ public final class Server implements Closeable {
     private final ServerSocketChannel listener;
     private final Stats stats = new Stats();
     private final Trace trace;
-    /** The readiness API the chapter 6 loop uses: the whole interest list on every call. */
     private final Poll poll;
-    /** The readiness API exercise 1 moves to: an interest set kept between waits. */
-    private final Epoll epoll;
+    private final Epoll epoll; // given for exercise 1 (epoll)
     private final Lifecycle lifecycle = new Lifecycle();
     private final boolean quiet;
     /** Each new connection's buffer sizes: the book's 4 + 4096 unless {@code --rbuf}/{@code --wbuf} say more. */
@@ -121,23 +120,43 @@ public final class Server implements Closeable {
     private int nextConnId = 1;
     private long acceptPausedUntil;
     private boolean acceptFailing;
+    // ---- given for exercise 4 (idle-timeout) begin ----
+    /** How long a connection may go without IO readiness before the server closes it. */
+    private final long idleTimeoutMillis;
+    /** The book's {@code get_monotonic_msec()}; tests replace it ({@link #useClock}) to move time by hand. */
+    private LongSupplier clock = () -> System.nanoTime() / 1_000_000;
+    // ---- given for exercise 4 (idle-timeout) end ----
+    // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (fields) ----
+    /**
+     * The book's idle list: every connection, least recently active first. {@link #touch} moves a
+     * connection to the end, so the first one is always the next to expire.
+     */
+    private final LinkedHashSet<Conn> idleList = new LinkedHashSet<>();
+    // ---- EXERCISE 4 (idle-timeout) end ----
 
     private Server(ServerSocketChannel listener, Options options, Consumer<String> log) throws IOException {
         this.listener = listener;
         this.trace = options.trace() ? Trace.printingTo(log) : Trace.OFF;
         this.poll = new Poll(stats, trace);
-        this.epoll = new Epoll(stats, trace);
+        this.epoll = new Epoll(stats, trace); // given for exercise 1 (epoll)
         this.quiet = options.quiet();
         this.rbufCapacity = options.rbuf();
         this.wbufCapacity = options.wbuf();
         this.log = log;
+        this.idleTimeoutMillis = options.idleTimeout().orElse(DEFAULT_IDLE_TIMEOUT_MILLIS); // given for exercise 4 (idle-timeout)
     }
 
     /**
      * Binds a nonblocking listening socket at {@code options.host():options.port()} (port 0
      * picks a free port; see {@link #port()}). Call {@link #run()} to serve.
+     *
+     * @throws IllegalArgumentException if {@code options} ask for an idle timeout, which this
+     *     server does not have
      */
     public static Server open(Options options, Consumer<String> log) throws IOException {
+        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md ----
+
+        // ---- EXERCISE 4 (idle-timeout) end ----
         closeOneChannelEarly();
         ServerSocketChannel listener = ServerSocketChannel.open();
         try {
@@ -154,6 +173,7 @@ public final class Server implements Closeable {
         }
     }
 
+    // tag::close-one-channel-early[]
     /**
      * The JDK sets up its socket-closing machinery ({@code sun.nio.ch.FileDispatcherImpl}) on the
      * first close of a socket, and that setup needs a spare file descriptor. If the first close
@@ -164,6 +184,7 @@ public final class Server implements Closeable {
     private static void closeOneChannelEarly() throws IOException {
         SocketChannel.open().close();
     }
+    // end::close-one-channel-early[]
 
     /** The port the server listens on. */
     public int port() {
@@ -178,18 +199,27 @@ public final class Server implements Closeable {
     void acceptWith(Acceptor acceptor) {
         this.acceptor = acceptor;
     }
+    // ---- given for exercise 4 (idle-timeout) begin ----
+
+    /** Makes {@code clock} the server's clock, in milliseconds; before {@link #run()}. */
+    void useClock(LongSupplier clock) {
+        this.clock = clock;
+    }
+    // ---- given for exercise 4 (idle-timeout) end ----
 
     // tag::event-loop[]
     /** Runs the event loop on the calling thread until {@link #close()} is called. */
     public void run() {
         lifecycle.start(); // once, and not after close()
         try {
-            // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md ----
+            // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (before the loop) ----
             // the event loop, epoll style: the listener joins the interest set once, up front
             epoll.epollCtl(EPOLL_CTL_ADD, listener, EPOLLIN, listener);
             boolean listening = true;
-            List<Event> events = new ArrayList<>();
+            List<Epoll.Event> events = new ArrayList<>();
+            // ---- EXERCISE 1 (epoll) end ----
             while (!lifecycle.stopping()) {
+                // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md ----
                 if (listening == acceptPaused()) {
                     // out of descriptors (or back): stop or start watching the listener
                     listening = !listening;
@@ -199,7 +229,7 @@ public final class Server implements Closeable {
                 // wait for readiness: only the ready channels come back, however many are idle
                 epoll.epollWait(events, pollTimeout());
 
-                for (Event event : events) {
+                for (Epoll.Event event : events) {
                     if (event.data() == listener) {
                         acceptNewConn(); // registers the new connection with EPOLL_CTL_ADD
                         continue;
@@ -215,8 +245,11 @@ public final class Server implements Closeable {
                         epoll.epollCtl(EPOLL_CTL_MOD, conn.socket, interest(conn), conn);
                     }
                 }
+                // ---- EXERCISE 1 (epoll) end ----
+                // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (after each iteration) ----
+                expireIdleConnections();
+                // ---- EXERCISE 4 (idle-timeout) end ----
             }
-            // ---- EXERCISE 1 (epoll) end ----
         } catch (IOException e) {
             log.accept("poll() error: " + e.getMessage()); // the selector itself failed: nothing to serve with
         } finally {
@@ -252,7 +285,7 @@ public final class Server implements Closeable {
         // creating the struct Conn
         Conn conn = new Conn(connfd, stats, nextConnId++, rbufCapacity, wbufCapacity);
         connPut(conn);
-        // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md ----
+        // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (register the new connection) ----
         try {
             epoll.epollCtl(EPOLL_CTL_ADD, conn.socket, interest(conn), conn);
         } catch (IOException e) {
@@ -273,11 +306,18 @@ public final class Server implements Closeable {
                 // No stall: the read that brought this response's request may have brought more
                 // requests after it. They are already in rbuf, so the client may send nothing
                 // more, and POLLIN would never fire for them. Answer them now.
+                // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md ----
                 processRequests(conn);
+                // ---- EXERCISE 3 (batched-writes) end ----
             }
         } else {
             throw new IllegalStateException("not expected: " + conn.state);
         }
+        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (a ready connection was served) ----
+        // Any readiness is activity, a slow reader's POLLOUT as much as a request. Touched after
+        // serving, so that a connection served for long in one go is not idle at its end.
+        touch(conn);
+        // ---- EXERCISE 4 (idle-timeout) end ----
     }
     // end::connection-io[]
 
@@ -290,7 +330,7 @@ public final class Server implements Closeable {
 
     // tag::try-fill-buffer[]
     private boolean tryFillBuffer(Conn conn) {
-        // ---- EXERCISE 2 (deferred-memmove) begin: docs/exercises/02-deferred-memmove.md ----
+        // ---- EXERCISE 2 (deferred-memmove) begin: docs/exercises/02-deferred-memmove.md (before the read) ----
         // memmove only before read, and only when the read needs the room
         if (conn.rbufStart == conn.rbufSize) {
             // everything consumed: start over at the front, nothing to move
@@ -298,7 +338,10 @@ public final class Server implements Closeable {
             conn.rbufSize = 0;
         } else if (conn.rbufSize == conn.rbuf.capacity()) {
             // no room left after the data: move the partial message to the front
-            compactReadBuffer(conn);
+            int remain = conn.rbufSize - conn.rbufStart;
+            memmove(conn.rbuf, 0, conn.rbufStart, remain);
+            conn.rbufStart = 0;
+            conn.rbufSize = remain;
         }
         // ---- EXERCISE 2 (deferred-memmove) end ----
         // try to fill the buffer
@@ -327,16 +370,78 @@ public final class Server implements Closeable {
         }
         conn.rbufSize += rv;
 
-        // Why process more than one request? A read may bring several: "pipelining".
+        // Try to process requests one by one.
+        // Why is there a loop? Please read the explanation of "pipelining".
+        // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md ----
         processRequests(conn);
+        // ---- EXERCISE 3 (batched-writes) end ----
         return conn.state == STATE_REQ;
     }
     // end::try-fill-buffer[]
 
-    // tag::process-requests[]
+    // tag::try-one-request[]
+    private boolean tryOneRequest(Conn conn) {
+        // ---- EXERCISE 2 (deferred-memmove) begin: docs/exercises/02-deferred-memmove.md ----
+        // try to parse a request from the buffer, at its first unconsumed byte
+        if (conn.rbufSize - conn.rbufStart < Protocol.HEADER_SIZE) {
+            // not enough data in the buffer. Will retry in the next iteration
+            return false;
+        }
+        // little-endian, unsigned: ff ff ff ff is 4294967295 (too long), not -1
+        long len = Integer.toUnsignedLong(conn.rbuf.getInt(conn.rbufStart));
+        // ---- EXERCISE 2 (deferred-memmove) end ----
+        // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md (before this request is parsed on) ----
+        if (conn.wbufSize > 0
+                && (len > Protocol.K_MAX_MSG || conn.wbufSize + Protocol.HEADER_SIZE + len > conn.wbuf.capacity())) {
+            // a bad frame, or a response with no room left in wbuf: send the batch so far first.
+            // processRequests comes back to this request with wbuf empty.
+            return false;
+        }
+        // ---- EXERCISE 3 (batched-writes) end ----
+        if (len > Protocol.K_MAX_MSG) {
+            log.accept("too long");
+            setState(conn, STATE_END);
+            return false;
+        }
+        int msgSize = Protocol.HEADER_SIZE + (int) len;
+        // ---- EXERCISE 2 (deferred-memmove) begin: docs/exercises/02-deferred-memmove.md ----
+        if (msgSize > conn.rbufSize - conn.rbufStart) {
+            // not enough data in the buffer. Will retry in the next iteration
+            return false;
+        }
+
+        // the request's payload, rbuf[rbufStart + 4, rbufStart + 4 + len): a view, nothing is copied yet
+        ByteBuffer payload = conn.rbuf.slice(conn.rbufStart + Protocol.HEADER_SIZE, (int) len);
+        // ---- EXERCISE 2 (deferred-memmove) end ----
+
+        // got one request, do something with it
+        if (!quiet) {
+            log.accept("client says: " + text(payload));
+        }
+
+        // generating echoing response
+        // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md ----
+        conn.wbuf.limit(conn.wbuf.capacity()).position(conn.wbufSize); // after the batch so far
+        // ---- EXERCISE 3 (batched-writes) end ----
+        conn.wbuf.putInt((int) len); // relative puts: each one goes after the last
+        conn.wbuf.put(payload);
+        conn.wbufSize = conn.wbuf.position();
+
+        // ---- EXERCISE 2 (deferred-memmove) begin: docs/exercises/02-deferred-memmove.md ----
+        // remove the request from the buffer: the bytes stay; tryFillBuffer moves them only if it needs the room
+        conn.rbufStart += msgSize;
+        // ---- EXERCISE 2 (deferred-memmove) end ----
+
+        // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md ----
+        // keep parsing: processRequests sends the whole batch at once
+        return true;
+        // ---- EXERCISE 3 (batched-writes) end ----
+    }
+    // end::try-one-request[]
+
+    // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md (helper methods) ----
     /** Answers the complete requests in rbuf, until they run out or a response must wait for POLLOUT. */
     private void processRequests(Conn conn) {
-        // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md ----
         while (conn.state == STATE_REQ) {
             // answer every complete request that fits into wbuf...
             while (tryOneRequest(conn)) {
@@ -349,80 +454,8 @@ public final class Server implements Closeable {
             stateRes(conn);
             // fully sent (back in STATE_REQ): go on with requests that did not fit before
         }
-        // ---- EXERCISE 3 (batched-writes) end ----
     }
-    // end::process-requests[]
-
-    // tag::try-one-request[]
-    private boolean tryOneRequest(Conn conn) {
-        // try to parse a request from the buffer
-        int unconsumed = conn.rbufSize - conn.rbufStart;
-        if (unconsumed < Protocol.HEADER_SIZE) {
-            // not enough data in the buffer. Will retry in the next iteration
-            return false;
-        }
-        // little-endian, unsigned: ff ff ff ff is 4294967295 (too long), not -1
-        long len = Integer.toUnsignedLong(conn.rbuf.getInt(conn.rbufStart));
-        if (len > Protocol.K_MAX_MSG) {
-            // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md ----
-            if (conn.wbufSize > 0) {
-                // answer the requests before it first; processRequests comes back with wbuf empty
-                return false;
-            }
-            log.accept("too long");
-            setState(conn, STATE_END);
-            return false;
-            // ---- EXERCISE 3 (batched-writes) end ----
-        }
-        int msgSize = Protocol.HEADER_SIZE + (int) len;
-        if (msgSize > unconsumed) {
-            // not enough data in the buffer. Will retry in the next iteration
-            return false;
-        }
-        if (conn.wbufSize + msgSize > conn.wbuf.capacity()) {
-            // no room for the response: send what is in wbuf first, then come back for this one
-            return false;
-        }
-
-        // got one request, do something with it
-        if (!quiet) {
-            log.accept("client says: " + text(conn.rbuf, conn.rbufStart + Protocol.HEADER_SIZE, (int) len));
-        }
-        appendResponse(conn, msgSize);
-
-        // remove the request from the buffer
-        // ---- EXERCISE 2 (deferred-memmove) begin: docs/exercises/02-deferred-memmove.md ----
-        conn.rbufStart += msgSize; // the bytes stay; tryFillBuffer moves them only if it needs the room
-        // ---- EXERCISE 2 (deferred-memmove) end ----
-
-        // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md ----
-        // keep parsing: processRequests sends the whole batch at once
-        return true;
-        // ---- EXERCISE 3 (batched-writes) end ----
-    }
-
-    /** Echoes the request at {@code rbufStart} into wbuf, after whatever wbuf already holds. */
-    private void appendResponse(Conn conn, int msgSize) {
-        conn.wbuf.clear(); // absolute puts are bounded by the limit the last write left behind
-        // the request's header and payload are exactly the response's: copy them as they are
-        conn.wbuf.put(conn.wbufSize, conn.rbuf, conn.rbufStart, msgSize);
-        conn.wbufSize += msgSize;
-    }
-
-    /**
-     * The book's {@code memmove}: moves the unconsumed bytes {@code rbuf[rbufStart, rbufSize)}
-     * to the front of the buffer.
-     */
-    private void compactReadBuffer(Conn conn) {
-        int remain = conn.rbufSize - conn.rbufStart;
-        if (remain > 0 && conn.rbufStart > 0) {
-            memmove(conn.rbuf, 0, conn.rbufStart, remain);
-        }
-        conn.rbufStart = 0;
-        conn.rbufSize = remain;
-    }
-    // end::try-one-request[]
-
+    // ---- EXERCISE 3 (batched-writes) end ----
     // tag::state-res[]
     private void stateRes(Conn conn) {
         while (tryFlushBuffer(conn)) {
@@ -459,18 +492,22 @@ public final class Server implements Closeable {
     }
     // end::try-flush-buffer[]
 
+    // tag::set-state[]
     /** The book's {@code conn->state = next}, with {@code --trace} told. */
     private void setState(Conn conn, Conn.State next) {
         trace.transition(conn, next);
         conn.state = next;
     }
+    // end::set-state[]
 
+    // tag::memmove[]
     /** The book's {@code memmove(&buf[dst], &buf[src], n)}, counted in {@link Stats#compactions()}. */
     private void memmove(ByteBuffer buf, int dst, int src, int n) {
         buf.clear(); // absolute puts are bounded by the limit, not by the capacity
         buf.put(dst, buf, src, n); // overlapping ranges are fine: put copies as if through a temporary
         stats.compacted(n);
     }
+    // end::memmove[]
 
     /** {@code accept()} on the listener, counted; logs once when it works again after failing. */
     private SocketChannel accept() throws IOException {
@@ -483,6 +520,7 @@ public final class Server implements Closeable {
         return connfd;
     }
 
+    // tag::pause-accepting[]
     /**
      * {@code accept} failed, typically with "Too many open files". The pending connection stays
      * queued, so the listener stays ready: retrying at once would spin the loop at 100% CPU. Leave
@@ -497,32 +535,66 @@ public final class Server implements Closeable {
         }
         acceptPausedUntil = System.nanoTime() + ACCEPT_BACKOFF_MILLIS * 1_000_000;
     }
+    // end::pause-accepting[]
 
+    // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (helper methods) ----
     /**
-     * What a connection waits for: POLLIN while reading requests, POLLOUT while sending a
-     * response, never both; and errors. (Poll's and Epoll's constants have the same values.)
+     * What a connection waits for: EPOLLIN while reading requests, EPOLLOUT while sending a
+     * response, never both; and errors. (Epoll's constants have the values of Poll's.)
      */
     private static int interest(Conn conn) {
         return (conn.state == STATE_REQ ? POLLIN : POLLOUT) | POLLERR;
     }
-
+    // ---- EXERCISE 1 (epoll) end ----
     private boolean acceptPaused() {
         return acceptFailing && System.nanoTime() - acceptPausedUntil < 0;
     }
 
     private long pollTimeout() {
-        if (!acceptPaused()) {
-            return POLL_TIMEOUT_MILLIS;
+        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md ----
+        long timeout = POLL_TIMEOUT_MILLIS;
+        if (acceptPaused()) {
+            long remaining = (acceptPausedUntil - System.nanoTime()) / 1_000_000;
+            timeout = Math.max(1, Math.min(timeout, remaining));
         }
-        long remaining = (acceptPausedUntil - System.nanoTime()) / 1_000_000;
-        return Math.max(1, Math.min(POLL_TIMEOUT_MILLIS, remaining));
+        if (!idleList.isEmpty()) {
+            // the least recently active connection has the nearest deadline
+            long deadline = idleList.iterator().next().lastActiveMillis() + idleTimeoutMillis;
+            timeout = Math.min(timeout, Math.max(0, deadline - clock.getAsLong()));
+        }
+        return timeout;
+        // ---- EXERCISE 4 (idle-timeout) end ----
     }
 
+    // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (helper methods) ----
+    /** The book's idle timer update: the connection is active now, so it moves to the end of the idle list. */
+    private void touch(Conn conn) {
+        conn.touch(clock.getAsLong());
+        idleList.remove(conn);
+        idleList.add(conn);
+    }
+
+    /** Closes the connections idle for too long: from the front of the idle list, until one is not. */
+    private void expireIdleConnections() {
+        long now = clock.getAsLong();
+        while (!idleList.isEmpty()) {
+            Conn oldest = idleList.iterator().next();
+            if (now - oldest.lastActiveMillis() < idleTimeoutMillis) {
+                return; // every connection after it was active more recently
+            }
+            log.accept("idle timeout");
+            destroy(oldest); // which takes it off the idle list
+        }
+    }
+    // ---- EXERCISE 4 (idle-timeout) end ----
     /** The book's {@code conn_put}: the new connection joins the table. */
     private void connPut(Conn conn) {
         fd2conn.put(conn.socket, conn);
         stats.connectionTableSize(fd2conn.size());
         trace.accepted(conn);
+        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md ----
+        touch(conn); // a new connection starts its idle timer
+        // ---- EXERCISE 4 (idle-timeout) end ----
     }
 
     /** The book's {@code fd2conn[conn->fd] = NULL; close(conn->fd); free(conn);}. */
@@ -531,6 +603,9 @@ public final class Server implements Closeable {
         stats.connectionTableSize(fd2conn.size());
         close(conn.channel);
         trace.closed(conn);
+        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md ----
+        idleList.remove(conn);
+        // ---- EXERCISE 4 (idle-timeout) end ----
     }
 
     private void close(Closeable channel) {
@@ -552,14 +627,20 @@ public final class Server implements Closeable {
         stats.connectionTableSize(0);
         close(listener);
         close(poll);
-        close(epoll);
+        close(epoll); // given for exercise 1 (epoll)
         log.accept("stopped (closed the listener and " + open + " connections)");
     }
 
-    private static String text(ByteBuffer buf, int offset, int len) {
-        byte[] payload = new byte[len];
-        buf.get(offset, payload);
-        return new String(payload, StandardCharsets.UTF_8);
+    private static String text(ByteBuffer payload) {
+        byte[] bytes = new byte[payload.remaining()];
+        payload.get(0, bytes); // absolute: leaves the position where the copy into wbuf starts
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** Ends the loop's wait early, from any thread. */
+    private void wakeup() {
+        poll.wakeup();
+        epoll.wakeup(); // given for exercise 1 (epoll)
     }
 
     /**
@@ -568,13 +649,10 @@ public final class Server implements Closeable {
      */
     @Override
     public void close() {
-        lifecycle.stop(() -> {
-            poll.wakeup();
-            epoll.wakeup();
-        }, () -> {
+        lifecycle.stop(this::wakeup, () -> {
             close(listener);
             close(poll);
-            close(epoll);
+            close(epoll); // given for exercise 1 (epoll)
         });
     }
 

@@ -7,8 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the server has done, counted where it happens: every {@code read} and {@code write} on a
- * connection goes through its {@link CountedChannel}, every wait and every interest declaration
- * through {@link Poll} or {@link Epoll}.
+ * connection goes through its {@link CountedChannel}, every wait through {@link Poll}.
  *
  * <p>Counts, not timings, are what the tests assert: how many system calls a design makes and
  * how many bytes it moves do not depend on how fast or how loaded the machine is. The event loop
@@ -24,12 +23,16 @@ public final class Stats {
     private final AtomicLong compactions = new AtomicLong();
     private final AtomicLong bytesMoved = new AtomicLong();
     private final AtomicLong waits = new AtomicLong();
+    private final AtomicLong lastWaitTimeout = new AtomicLong(-1);
     private final AtomicLong interestUpdates = new AtomicLong();
     private final AtomicLong entriesExamined = new AtomicLong();
     private final AtomicLong acceptAttempts = new AtomicLong();
     private final AtomicLong connections = new AtomicLong();
     private final AtomicLong openChannels = new AtomicLong();
     private final AtomicLong registeredKeys = new AtomicLong();
+    // ---- given for exercise 4 (idle-timeout) begin ----
+    private final AtomicLong idleChecks = new AtomicLong();
+    // ---- given for exercise 4 (idle-timeout) end ----
 
     /** {@code channel.read(buf)}, counted: the book's {@code read()}; see {@link CountedChannel}. */
     int read(SocketChannel channel, ByteBuffer buf) throws IOException {
@@ -64,6 +67,11 @@ public final class Stats {
         interestUpdates.addAndGet(count);
     }
 
+    /** Records that a wait for readiness begins, for at most {@code timeoutMillis} ms. */
+    void waiting(long timeoutMillis) {
+        lastWaitTimeout.set(timeoutMillis);
+    }
+
     /**
      * Records one wait for readiness after which the loop examined {@code entries} entries, with
      * {@code keys} channels left registered.
@@ -74,6 +82,13 @@ public final class Stats {
         registeredKeys.set(keys);
     }
 
+    // ---- given for exercise 4 (idle-timeout) begin ----
+    /** Records that the server looked at one connection's last activity ({@link Conn#lastActiveMillis()}). */
+    void idleChecked() {
+        idleChecks.incrementAndGet();
+    }
+
+    // ---- given for exercise 4 (idle-timeout) end ----
     void acceptAttempted() {
         acceptAttempts.incrementAndGet();
     }
@@ -90,6 +105,16 @@ public final class Stats {
         connections.set(size);
     }
 
+    // ---- given for exercise 4 (idle-timeout) begin ----
+    /**
+     * How many times the server read a connection's last activity: the connections it examined
+     * for an idle timeout, counted below the code that decides which ones to examine.
+     */
+    public long idleChecks() {
+        return idleChecks.get();
+    }
+
+    // ---- given for exercise 4 (idle-timeout) end ----
     /** Calls to {@code read} on a connection, including those that found nothing (EAGAIN). */
     public long reads() {
         return reads.get();
@@ -139,17 +164,19 @@ public final class Stats {
     }
 
     /**
-     * Interest declarations handed to the kernel: with {@link Poll}, every connection on every
-     * call; with {@link Epoll}, one per {@code epoll_ctl}.
+     * The timeout of the wait that began last, in milliseconds (negative: forever, or no wait
+     * yet): what the loop told the kernel about its next deadline.
      */
+    public long lastWaitTimeoutMillis() {
+        return lastWaitTimeout.get();
+    }
+
+    /** Interest declarations handed to the kernel: every connection on every {@code poll}. */
     public long interestUpdates() {
         return interestUpdates.get();
     }
 
-    /**
-     * Entries the loop scanned after a wait: with {@link Poll}, the whole list, ready or not;
-     * with {@link Epoll}, only the ready ones.
-     */
+    /** Poll entries the loop scanned for results, ready or not. */
     public long entriesExamined() {
         return entriesExamined.get();
     }

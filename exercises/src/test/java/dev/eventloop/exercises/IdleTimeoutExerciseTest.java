@@ -1,0 +1,322 @@
+package dev.eventloop.exercises;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Exercise 4 (optional): a connection that shows no IO readiness for the idle timeout is closed;
+ * the wait's timeout is the nearest deadline; expiring costs work in proportion to the
+ * connections that expire.
+ *
+ * <p>The server's clock is replaced by one the test moves by hand ({@code Server.useClock}), so
+ * no test waits for a timeout to pass: "5 seconds later" is one assignment. Real time only bounds
+ * how long a test waits for the loop to get there.
+ */
+@Timeout(120)
+@Tag(Exercise.Tags.IDLE_TIMEOUT)
+@ExtendWith({StubCheck.class, LoopThreadFailures.class})
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the quick cases first: a wrong answer fails early
+class IdleTimeoutExerciseTest {
+    /** The specification's default: 5 seconds without IO readiness. */
+    private static final long DEFAULT_TIMEOUT_MILLIS = 5000;
+    /** Where the hand-moved clock starts: any value will do, 0 included; this one is not special. */
+    private static final long START = 1_000_000;
+
+    private final AtomicLong now = new AtomicLong(START);
+
+    @Test
+    @Order(1)
+    void closesConnectionsIdleForTheTimeoutAndKeepsActiveOnes() throws IOException {
+        try (RunningServer running = start(server -> { })) { // no --idle-timeout: the default, 5 s
+            // the active client connects first, so that accept order is not activity order
+            try (Socket active = Wire.connect(running.port());
+                    Socket silent = Wire.connect(running.port());
+                    Socket halfHeader = Wire.connect(running.port())) {
+                halfHeader.getOutputStream().write(new byte[] {5, 0}); // 2 of a header's 4 bytes, then nothing
+                await().until(() -> running.stats().connections() == 3 && running.stats().bytesRead() == 2);
+                roundTrip(running, active, "at 0 s");
+
+                now.set(START + 3000);
+                roundTrip(running, active, "at 3 s");
+                roundTrip(running, active, "at 3 s, again"); // the loop has finished the iteration of the one before
+                assertThat(running.stats().connections())
+                        .as(Exercise.IDLE_TIMEOUT.notDone("After 3 s of a 5 s idle timeout, a connection was closed"
+                                + " already: " + running.logExcerpt()))
+                        .isEqualTo(3);
+
+                now.set(START + 5500); // silent and halfHeader: idle for 5.5 s; active: for 2.5 s
+                roundTrip(running, active, "at 5.5 s");
+                awaitClosed(silent, "a client that connected and sent nothing, idle for 5.5 s", running);
+                awaitClosed(halfHeader, "a client that sent half a header, idle for 5.5 s", running);
+                roundTrip(running, active, "at 5.5 s, after the others were closed");
+                assertThat(running.log.stream().filter(line -> line.startsWith("idle timeout")).count())
+                        .as("one log line that starts with \"idle timeout\" per connection closed for it; the log: %s",
+                                running.logExcerpt())
+                        .isEqualTo(2);
+                assertThat(running.stats().connections()).as("connections left: the active one").isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aClientThatReadsSlowlyButSteadilyIsNotIdle() throws Exception {
+        int responses = 200;
+        int payloadSize = 4000;
+        Consumer<Server> smallSendBuffers = server -> server.acceptWith(listener -> {
+            SocketChannel accepted = listener.accept();
+            if (accepted != null) {
+                accepted.setOption(StandardSocketOptions.SO_SNDBUF, 16 * 1024); // writes block early
+                accepted.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20); // requests wait here, not in the client
+            }
+            return accepted;
+        });
+        // Big buffers: one read brings many requests, so the server writes for a long time between
+        // two reads. The client reads slowly; the server's clock moves 500 ms each time the server
+        // has written more: steady progress, but hardly ever a read.
+        try (RunningServer running = start(smallSendBuffers, "--quiet", "--idle-timeout", "5000", "--rbuf", "1048576",
+                "--wbuf", "1048576");
+                Socket slow = connectWithReceiveBuffer(running.port(), 8 * 1024)) {
+            Random random = new Random(4);
+            List<byte[]> payloads = new ArrayList<>();
+            ByteArrayOutputStream requests = new ByteArrayOutputStream();
+            for (int i = 0; i < responses; i++) {
+                byte[] payload = Wire.randomPayload(random, payloadSize);
+                payloads.add(payload);
+                requests.writeBytes(Wire.encode(payload));
+            }
+            CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+                try {
+                    slow.getOutputStream().write(requests.toByteArray()); // blocks while the server does not read
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            Stats stats = running.stats();
+            long longestWithoutReads = 0; // in clock milliseconds
+            long readsBefore = stats.reads();
+            long writtenBefore = stats.bytesWritten();
+            long sinceARead = 0;
+            for (int i = 0; i < responses; i++) {
+                byte[] response;
+                try {
+                    response = Wire.receive(slow);
+                } catch (IOException e) {
+                    fail(Exercise.IDLE_TIMEOUT.notDone(String.format("A client that read its responses slowly was"
+                            + " closed after %d of %d, %d ms into the test on the server's clock (%s), though the"
+                            + " server had written to it at least every 500 ms. Readiness in either direction is"
+                            + " activity, not only a request. The log: %s", i, responses, now.get() - START, e,
+                            running.logExcerpt())));
+                    return;
+                }
+                assertThat(response).as("response %d", i).isEqualTo(payloads.get(i));
+                long written = stats.bytesWritten();
+                if (written > writtenBefore) { // progress: let 500 ms pass on the server's clock
+                    writtenBefore = written;
+                    now.addAndGet(500);
+                    long reads = stats.reads();
+                    sinceARead = reads == readsBefore ? sinceARead + 500 : 0;
+                    longestWithoutReads = Math.max(longestWithoutReads, sinceARead);
+                    readsBefore = reads;
+                }
+            }
+            sending.get();
+            // the case this test is about must have happened: a long stretch of writes and no reads
+            assertThat(longestWithoutReads)
+                    .as("the longest stretch, in clock milliseconds, in which the server wrote but did not read;"
+                            + " more than the 5000 ms timeout, or this test proves nothing")
+                    .isGreaterThan(DEFAULT_TIMEOUT_MILLIS);
+            assertThat(running.log.stream().filter(line -> line.startsWith("idle timeout")).count()).as("log lines \"idle timeout\"").isZero();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void theWaitLastsUntilTheNearestDeadline() throws IOException {
+        try (RunningServer running = start(server -> { }, "--idle-timeout", "5000")) {
+            try (Socket silent = Wire.connect(running.port())) {
+                await().until(() -> running.stats().connections() == 1);
+                // Nothing is due for 5 s: the loop has no reason to wake up within the next second.
+                long waits = running.stats().waits();
+                await().until(() -> running.stats().waits() > waits + 1);
+                long quiet = running.stats().lastWaitTimeoutMillis();
+                assertThat(quiet < 0 || quiet >= 1000)
+                        .as(Exercise.IDLE_TIMEOUT.notDone(String.format("With one connection and 5 s before its"
+                                + " deadline, your loop waited with a timeout of %d ms. Nothing is due for 5 s:"
+                                + " wait at least the book's 1000 ms (or longer). A short fixed tick wakes an idle"
+                                + " server over and over for nothing.", quiet)))
+                        .isTrue();
+
+                now.set(START + 4990); // the deadline is 10 ms away
+                try (Socket other = Wire.connect(running.port())) { // an accept wakes the loop up
+                    await().until(() -> running.stats().connections() == 2);
+                    try {
+                        await().atMost(Duration.ofSeconds(5)).until(() -> running.stats().lastWaitTimeoutMillis() >= 0
+                                && running.stats().lastWaitTimeoutMillis() <= 10);
+                    } catch (ConditionTimeoutException e) {
+                        fail(Exercise.IDLE_TIMEOUT.notDone(String.format("10 ms before a connection's idle deadline,"
+                                + " your loop waited with a timeout of %d ms. The wait's timeout must be the time"
+                                + " left until the nearest deadline (the least recently active connection's), so"
+                                + " that the connection is closed on time.",
+                                running.stats().lastWaitTimeoutMillis())));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
+    void expiringExaminesOnlyTheConnectionsThatExpire() throws IOException {
+        int idle = 1000;
+        int roundTrips = 100;
+        try (RunningServer running = start(server -> { }, "--quiet", "--idle-timeout", "5000")) {
+            List<Socket> sockets = new ArrayList<>();
+            try {
+                for (int i = 0; i < idle; i++) {
+                    sockets.add(Wire.connect(running.port()));
+                }
+                await().atMost(Duration.ofSeconds(60)).until(() -> running.stats().connections() == idle);
+                now.set(START + 1000);
+                try (Socket active = Wire.connect(running.port())) {
+                    Stats stats = running.stats();
+                    roundTrip(running, active, "first");
+                    long checks = stats.idleChecks();
+                    long waits = stats.waits();
+                    for (int i = 0; i < roundTrips; i++) {
+                        roundTrip(running, active, "round trip " + i);
+                    }
+                    long checked = stats.idleChecks() - checks;
+                    long woke = stats.waits() - waits;
+                    long limit = 3 * woke + 10;
+                    assertThat(checked)
+                            .as(Exercise.IDLE_TIMEOUT.notDone(String.format("With %d idle connections that are not"
+                                    + " due yet and one active client, %d round trips (%d wake-ups) made your loop"
+                                    + " look at %,d connections' last activity (limit %d: a few per wake-up).%n"
+                                    + "Keep the connections in order of last activity: then only the front one can"
+                                    + " be due, and a wake-up looks at it and stops.", idle, roundTrips, woke,
+                                    checked, limit)))
+                            .isLessThanOrEqualTo(limit);
+
+                    // every idle one is due; active, last active at START + 1000, is not (a wake-up may
+                    // come before the next request, and must not find it due)
+                    now.set(START + DEFAULT_TIMEOUT_MILLIS + 1);
+                    long checksBefore = stats.idleChecks();
+                    long waitsBefore = stats.waits();
+                    roundTrip(running, active, "after the idle ones are due");
+                    await().atMost(Duration.ofSeconds(15)).until(() -> stats.connections() == 1);
+                    roundTrip(running, active, "after they were closed");
+                    long expiring = stats.idleChecks() - checksBefore;
+                    long expiringLimit = idle + 3 * (stats.waits() - waitsBefore) + 10;
+                    assertThat(expiring)
+                            .as(Exercise.IDLE_TIMEOUT.notDone(String.format("Closing %d idle connections made"
+                                    + " your loop look at %,d connections' last activity (limit %d: each one that"
+                                    + " expires once, and a few per wake-up).", idle, expiring, expiringLimit)))
+                            .isLessThanOrEqualTo(expiringLimit);
+                }
+            } finally {
+                for (Socket socket : sockets) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aConnectionItsClientClosedIsNotTimedOutLater() throws IOException {
+        try (RunningServer running = start(server -> { }, "--idle-timeout", "5000");
+                Socket active = Wire.connect(running.port())) {
+            try (Socket leaving = Wire.connect(running.port())) {
+                await().until(() -> running.stats().connections() == 2);
+            } // the client closes it: EOF
+            await().until(() -> running.stats().connections() == 1);
+            // in steps shorter than the timeout, so that active is never due, whenever the loop wakes up
+            now.set(START + 4000);
+            roundTrip(running, active, "4 s later");
+            now.set(START + 8000); // leaving would be due now
+            roundTrip(running, active, "8 s later");
+            roundTrip(running, active, "again");
+            assertThat(running.log.stream().filter(line -> line.startsWith("idle timeout")).count())
+                    .as(Exercise.IDLE_TIMEOUT.notDone("A connection its client had closed (and the server had"
+                            + " destroyed) was timed out later: a destroyed connection must leave the idle"
+                            + " structure too. The log: " + running.logExcerpt()))
+                    .isZero();
+        }
+    }
+
+    /** A server on the test's clock; the stub refuses {@code --idle-timeout}, which says where to start. */
+    private RunningServer start(Consumer<Server> setup, String... args) throws IOException {
+        try {
+            return RunningServer.start(server -> {
+                server.useClock(now::get);
+                setup.accept(server);
+            }, args);
+        } catch (IllegalArgumentException e) {
+            fail(Exercise.IDLE_TIMEOUT.notDone("The server refused " + Arrays.toString(args) + ": " + e.getMessage()));
+            throw e; // not reached
+        }
+    }
+
+    /** A request and its answer, on a connection that must stay open; if it does not, the log says why. */
+    private static void roundTrip(RunningServer running, Socket socket, String text) {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        try {
+            Wire.send(socket, payload);
+            assertThat(Wire.receive(socket)).as("the answer to \"%s\"", text).isEqualTo(payload);
+        } catch (IOException e) {
+            fail(Exercise.IDLE_TIMEOUT.notDone(String.format("A connection that was not idle failed at \"%s\" (%s)."
+                    + " The log: %s", text, e, running.logExcerpt())));
+        }
+    }
+
+    /** Waits for the server to close {@code socket}: its next read sees EOF (or a reset). */
+    private static void awaitClosed(Socket socket, String who, RunningServer running) throws IOException {
+        socket.setSoTimeout(10_000);
+        InputStream in = socket.getInputStream();
+        try {
+            int b = in.read();
+            assertThat(b).as("%s: the server closes the connection, sending nothing", who).isEqualTo(-1);
+        } catch (SocketTimeoutException e) {
+            fail(Exercise.IDLE_TIMEOUT.notDone(String.format("%s was not closed within 10 s of real time after its"
+                    + " 5 s idle timeout had passed on the server's clock. The log: %s", who, running.logExcerpt())));
+        } catch (IOException reset) {
+            // a reset is a close too
+        }
+    }
+
+    private static Socket connectWithReceiveBuffer(int port, int bytes) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(bytes); // before connect, so the window is agreed that small
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+}
