@@ -97,6 +97,8 @@ public final class FirstFailure implements TestExecutionListener {
                     result.getStatus(), name(test));
         }
         if (result.getStatus() == TestExecutionResult.Status.FAILED) {
+            // the whole failure in the log, where the verdict line has only its start
+            result.getThrowable().ifPresent(thrown -> thrown.printStackTrace(System.out));
             // a class whose setup failed counts too: its tests could not pass
             failures.add(name(test) + ": " + ProgressSummary.reason(result));
             stop.cancel();
