@@ -368,7 +368,7 @@ public final class Server implements Closeable {
         // little-endian, unsigned: ff ff ff ff is 4294967295 (too long), not -1
         long len = Integer.toUnsignedLong(conn.rbuf.getInt(0));
         // ---- EXERCISE 2 (deferred-memmove) end ----
-        // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md (before this request is parsed on) ----
+        // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md (before the length is checked) ----
         // ---- EXERCISE 3 (batched-writes) end ----
         if (len > Protocol.K_MAX_MSG) {
             log.accept("too long");

@@ -390,7 +390,7 @@ public final class Server implements Closeable {
         // little-endian, unsigned: ff ff ff ff is 4294967295 (too long), not -1
         long len = Integer.toUnsignedLong(conn.rbuf.getInt(conn.rbufStart));
         // ---- EXERCISE 2 (deferred-memmove) end ----
-        // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md (before this request is parsed on) ----
+        // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md (before the length is checked) ----
         if (conn.wbufSize > 0
                 && (len > Protocol.K_MAX_MSG || conn.wbufSize + Protocol.HEADER_SIZE + len > conn.wbuf.capacity())) {
             // a bad frame, or a response with no room left in wbuf: send the batch so far first.
