@@ -71,11 +71,12 @@ class IdleTimeoutExerciseTest {
                                 + " already: " + running.logExcerpt()))
                         .isEqualTo(3);
 
-                now.set(START + 5500); // silent and halfHeader: idle for 5.5 s; active: for 2.5 s
-                roundTrip(running, active, "at 5.5 s");
-                awaitClosed(silent, "a client that connected and sent nothing, idle for 5.5 s", running);
-                awaitClosed(halfHeader, "a client that sent half a header, idle for 5.5 s", running);
-                roundTrip(running, active, "at 5.5 s, after the others were closed");
+                // silent and halfHeader: idle for exactly the timeout, which is enough; active: for 2 s
+                now.set(START + DEFAULT_TIMEOUT_MILLIS);
+                roundTrip(running, active, "at 5 s");
+                awaitClosed(silent, "a client that connected and sent nothing, idle for 5 s", running);
+                awaitClosed(halfHeader, "a client that sent half a header, idle for 5 s", running);
+                roundTrip(running, active, "at 5 s, after the others were closed");
                 assertThat(running.log.stream().filter(line -> line.startsWith("idle timeout")).count())
                         .as("one log line that starts with \"idle timeout\" per connection closed for it; the log: %s",
                                 running.logExcerpt())
