@@ -2,16 +2,12 @@ package dev.eventloop.chapter06;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.Socket;
-import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.channels.spi.SelectorProvider;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
-import java.util.Set;
 
 /**
  * A socket that misbehaves the way real ones do, on the test's say: a {@code write} that takes
@@ -22,17 +18,13 @@ import java.util.Set;
  * <p>Closing it also closes the channel it {@linkplain #standingFor stands for}, if any: a real
  * accepted connection, so that its client sees whether the server closed it.
  */
-final class FaultyChannel extends SocketChannel {
+final class FaultyChannel extends FakeSocketChannel {
     private final Deque<byte[]> inbound = new ArrayDeque<>();
     private final ByteArrayOutputStream written = new ByteArrayOutputStream();
     private SocketChannel real;
     private int maxPerWrite = Integer.MAX_VALUE;
     private IOException writeFailure;
     private IOException optionFailure;
-
-    FaultyChannel() {
-        super(SelectorProvider.provider());
-    }
 
     /** Closing this channel closes {@code accepted} too. */
     FaultyChannel standingFor(SocketChannel accepted) {
@@ -106,80 +98,5 @@ final class FaultyChannel extends SocketChannel {
         if (real != null) {
             real.close();
         }
-    }
-
-    @Override
-    protected void implConfigureBlocking(boolean block) {
-        // reads and writes never wait anyway
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts, int offset, int length) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public SocketChannel bind(SocketAddress local) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public <T> T getOption(SocketOption<T> name) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Set<SocketOption<?>> supportedOptions() {
-        return Set.of();
-    }
-
-    @Override
-    public SocketChannel shutdownInput() {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public SocketChannel shutdownOutput() {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Socket socket() {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public boolean isConnected() {
-        return true;
-    }
-
-    @Override
-    public boolean isConnectionPending() {
-        return false;
-    }
-
-    @Override
-    public boolean connect(SocketAddress remote) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public boolean finishConnect() {
-        return true;
-    }
-
-    @Override
-    public SocketAddress getRemoteAddress() {
-        return null;
-    }
-
-    @Override
-    public SocketAddress getLocalAddress() {
-        return null;
     }
 }

@@ -1,19 +1,12 @@
 package dev.eventloop.chapter06;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.Socket;
-import java.net.SocketAddress;
-import java.net.SocketOption;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.nio.channels.spi.SelectorProvider;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A socket whose every read and write the test decides, for driving the state machine one step
@@ -23,7 +16,7 @@ import java.util.Set;
  * nothing is queued (EAGAIN), -1 after {@link #endOfStream()}. Each {@code write} takes at most
  * the current {@linkplain #allowWrites budget}, 0 when it is used up (the send buffer is full).
  */
-final class ScriptedChannel extends SocketChannel {
+final class ScriptedChannel extends FakeSocketChannel {
     private final Deque<byte[]> inbound = new ArrayDeque<>();
     private final ByteArrayOutputStream outbound = new ByteArrayOutputStream();
     private boolean eof;
@@ -36,10 +29,6 @@ final class ScriptedChannel extends SocketChannel {
      * moves its unconsumed bytes, whatever code moved them.
      */
     record Read(int landedAt, int bytes, int writtenBefore) {
-    }
-
-    ScriptedChannel() {
-        super(SelectorProvider.provider());
     }
 
     /** Queues bytes for one future read (a read takes one chunk, or part of it if it must). */
@@ -95,90 +84,5 @@ final class ScriptedChannel extends SocketChannel {
         outbound.write(bytes, 0, n);
         writeBudget -= n;
         return n;
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts, int offset, int length) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public SocketChannel bind(SocketAddress local) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public <T> SocketChannel setOption(SocketOption<T> name, T value) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public <T> T getOption(SocketOption<T> name) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Set<SocketOption<?>> supportedOptions() {
-        return Set.of();
-    }
-
-    @Override
-    public SocketChannel shutdownInput() {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public SocketChannel shutdownOutput() {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Socket socket() {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public boolean isConnected() {
-        return true;
-    }
-
-    @Override
-    public boolean isConnectionPending() {
-        return false;
-    }
-
-    @Override
-    public boolean connect(SocketAddress remote) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public boolean finishConnect() {
-        return true;
-    }
-
-    @Override
-    public SocketAddress getRemoteAddress() {
-        return null;
-    }
-
-    @Override
-    public SocketAddress getLocalAddress() {
-        return null;
-    }
-
-    @Override
-    protected void implCloseSelectableChannel() throws IOException {
-        // nothing to release
-    }
-
-    @Override
-    protected void implConfigureBlocking(boolean block) {
-        // always "nonblocking": reads and writes never wait
     }
 }
