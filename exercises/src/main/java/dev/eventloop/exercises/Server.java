@@ -323,6 +323,8 @@ public final class Server implements Closeable {
         // ---- EXERCISE 2 (deferred-memmove) end ----
         // try to fill the buffer
         assert conn.rbufSize < conn.rbuf.capacity() : NO_ROOM_TO_READ;
+        // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (before the read) ----
+        // ---- EXERCISE 1 (epoll) end ----
         int rv;
         try {
             conn.rbuf.limit(conn.rbuf.capacity()).position(conn.rbufSize);
@@ -353,7 +355,9 @@ public final class Server implements Closeable {
         while (tryOneRequest(conn)) {
         }
         // ---- EXERCISE 3 (batched-writes) end ----
+        // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (whether to read again) ----
         return conn.state == STATE_REQ;
+        // ---- EXERCISE 1 (epoll) end ----
     }
     // end::try-fill-buffer[]
 

@@ -35,7 +35,7 @@ class BatchedWritesExerciseTest {
         try (Server server = Server.open(Options.parse("--port", "0", "--quiet"), line -> { })) {
             ScriptedChannel channel = new ScriptedChannel().arrive(burst); // all 100 arrive together
 
-            server.connectionIo(new Conn(channel, server.stats(), 1));
+            channel.serveWhileReady(server, new Conn(channel, server.stats(), 1));
 
             assertThat(channel.written()).as("the bytes written back: every response, in order").isEqualTo(burst);
             long writes = server.stats().writes();
@@ -59,7 +59,7 @@ class BatchedWritesExerciseTest {
                 channel.arrive(Arrays.copyOfRange(all, at, Math.min(all.length, at + 4100)));
             }
 
-            server.connectionIo(new Conn(channel, server.stats(), 1));
+            channel.serveWhileReady(server, new Conn(channel, server.stats(), 1));
 
             assertThat(channel.written()).as("the bytes written back: every response, in order").isEqualTo(all);
             Stats stats = server.stats();
@@ -81,7 +81,7 @@ class BatchedWritesExerciseTest {
         try (Server server = Server.open(Options.parse("--port", "0", "--quiet"), line -> { })) {
             ScriptedChannel channel = new ScriptedChannel().arrive(all); // one read brings all twelve
             // a read buffer of 3 x (4 + 4096) bytes, the book's write buffer of 4 + 4096
-            server.connectionIo(new Conn(channel, server.stats(), 1, 3 * 4100, 4100));
+            channel.serveWhileReady(server, new Conn(channel, server.stats(), 1, 3 * 4100, 4100));
 
             assertThat(channel.written()).as("the bytes written back: every response, in order").isEqualTo(all);
             long writes = server.stats().writes();

@@ -22,6 +22,7 @@ import java.util.Set;
  * <p>{@link #arrive} queues bytes; each {@code read} returns at most one queued chunk, 0 when
  * nothing is queued (EAGAIN), -1 after {@link #endOfStream()}. Each {@code write} takes at most
  * the current {@linkplain #allowWrites budget}, 0 when it is used up (the send buffer is full).
+ * {@link #serveWhileReady} plays the event loop: level-triggered, as poll and epoll are by default.
  */
 final class ScriptedChannel extends SocketChannel {
     private final Deque<byte[]> inbound = new ArrayDeque<>();
@@ -29,6 +30,7 @@ final class ScriptedChannel extends SocketChannel {
     private boolean eof;
     private long writeBudget = Long.MAX_VALUE;
     private final List<Read> reads = new ArrayList<>();
+    private final List<ReadCall> readCalls = new ArrayList<>();
 
     /**
      * One read that brought bytes: where in the server's buffer they landed, how many, and how
@@ -36,6 +38,13 @@ final class ScriptedChannel extends SocketChannel {
      * moves its unconsumed bytes, whatever code moved them.
      */
     record Read(int landedAt, int bytes, int writtenBefore) {
+    }
+
+    /** One call to {@code read}: the room it was offered, and what it returned (0 EAGAIN, -1 EOF). */
+    record ReadCall(int offered, int returned) {
+        boolean filled() {
+            return returned == offered;
+        }
     }
 
     ScriptedChannel() {
@@ -67,6 +76,41 @@ final class ScriptedChannel extends SocketChannel {
         return List.copyOf(reads);
     }
 
+    /** Every call to {@code read} so far, in order, those that found nothing included. */
+    List<ReadCall> readCalls() {
+        return List.copyOf(readCalls);
+    }
+
+    /**
+     * What a level-triggered event loop does with this connection: it reports the connection
+     * ready, and the server runs {@code connectionIo}, for as long as there is something for the
+     * state to wait for: bytes queued or the end of the stream (STATE_REQ), room to write
+     * (STATE_RES). A server that reads only some of what has arrived is called again, as the
+     * real loop would call it after its next wait.
+     *
+     * @return the wake-ups it took
+     */
+    int serveWhileReady(Server server, Conn conn) {
+        int wakeUps = 0;
+        while (readyFor(conn.state)) {
+            if (++wakeUps > 100_000) {
+                throw new AssertionError("The connection stayed ready for 100,000 wake-ups in " + conn.state
+                        + " with " + inbound.stream().mapToInt(c -> c.length).sum() + " bytes still queued: connectionIo"
+                        + " returns without reading or writing what it is ready for.");
+            }
+            server.connectionIo(conn);
+        }
+        return wakeUps;
+    }
+
+    private boolean readyFor(Conn.State state) {
+        return switch (state) {
+            case STATE_REQ -> !inbound.isEmpty() || eof;
+            case STATE_RES -> writeBudget > 0;
+            case STATE_END -> false;
+        };
+    }
+
     /** Everything the server has written so far. */
     byte[] written() {
         return outbound.toByteArray();
@@ -74,11 +118,15 @@ final class ScriptedChannel extends SocketChannel {
 
     @Override
     public int read(ByteBuffer dst) {
+        int offered = dst.remaining();
         if (inbound.isEmpty()) {
-            return eof ? -1 : 0;
+            int none = eof ? -1 : 0;
+            readCalls.add(new ReadCall(offered, none));
+            return none;
         }
         byte[] chunk = inbound.poll();
-        int n = Math.min(chunk.length, dst.remaining());
+        int n = Math.min(chunk.length, offered);
+        readCalls.add(new ReadCall(offered, n));
         reads.add(new Read(dst.position(), n, outbound.size()));
         dst.put(chunk, 0, n);
         if (n < chunk.length) {

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The per-connection state machine, driven step by step on a {@link ScriptedChannel}: each call
- * to {@code connectionIo} is what the loop does when the connection is reported ready. These
+ * The per-connection state machine, driven step by step on a {@link ScriptedChannel}: each
+ * {@code serveWhileReady} is what the loop does while the connection is reported ready. These
  * tests guard what every exercise must keep working.
  */
 class StateMachineTest {
@@ -41,12 +41,12 @@ class StateMachineTest {
         byte[] three = Wire.frames(bytes("one"), bytes("two"), bytes("three"));
         channel.arrive(three).allowWrites(5); // the send buffer fills in the middle of response 1
 
-        server.connectionIo(conn); // POLLIN: reads all three requests, cannot finish response 1
+        channel.serveWhileReady(server, conn); // POLLIN: reads all three requests, cannot finish response 1
         assertThat(conn.state).isEqualTo(STATE_RES);
         assertThat(channel.written()).hasSize(5);
 
         channel.allowWrites(Long.MAX_VALUE); // the client reads; nothing more will arrive
-        server.connectionIo(conn); // POLLOUT
+        channel.serveWhileReady(server, conn); // POLLOUT
 
         // The book's first version stops here after response 1, waiting for POLLIN that never comes.
         assertThat(channel.written()).as("all three responses, in order").isEqualTo(three);
@@ -54,7 +54,7 @@ class StateMachineTest {
 
         byte[] four = Wire.encode(bytes("four")); // nothing of the three requests is left over
         channel.arrive(four);
-        server.connectionIo(conn);
+        channel.serveWhileReady(server, conn);
         assertThat(channel.written()).as("the three responses, then the fourth alone")
                 .isEqualTo(Wire.frames(bytes("one"), bytes("two"), bytes("three"), bytes("four")));
     }
@@ -66,7 +66,7 @@ class StateMachineTest {
             channel.arrive(new byte[] {b});
         }
 
-        server.connectionIo(conn);
+        channel.serveWhileReady(server, conn);
 
         assertThat(channel.written()).isEqualTo(frame);
     }
@@ -77,7 +77,7 @@ class StateMachineTest {
         assertThat(frame).hasSize(conn.rbuf.capacity());
         channel.arrive(frame);
 
-        server.connectionIo(conn);
+        channel.serveWhileReady(server, conn);
 
         assertThat(channel.written()).isEqualTo(frame);
         assertThat(conn.state).isEqualTo(STATE_REQ);
@@ -87,7 +87,7 @@ class StateMachineTest {
     void rejectsALengthOneOverTheLimit() {
         channel.arrive(new byte[] {0x01, 0x10, 0x00, 0x00});
 
-        server.connectionIo(conn);
+        channel.serveWhileReady(server, conn);
 
         assertThat(conn.state).isEqualTo(STATE_END);
         assertThat(log).contains("too long");
@@ -98,7 +98,7 @@ class StateMachineTest {
     void rejectsAllOnesAsTooLongRatherThanNegative() {
         channel.arrive(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 'x'});
 
-        server.connectionIo(conn);
+        channel.serveWhileReady(server, conn);
 
         assertThat(conn.state).isEqualTo(STATE_END);
         assertThat(log).contains("too long");
@@ -113,7 +113,7 @@ class StateMachineTest {
         System.arraycopy(tooLong, 0, both, hi.length, tooLong.length);
         channel.arrive(both); // one read brings both
 
-        server.connectionIo(conn);
+        channel.serveWhileReady(server, conn);
 
         assertThat(channel.written()).as("the response owed for the request before the bad frame").isEqualTo(hi);
         assertThat(conn.state).isEqualTo(STATE_END);
@@ -134,10 +134,10 @@ class StateMachineTest {
         byte[] all = Wire.frames(payloads);
         big.arrive(all).allowWrites(2_500); // and the send buffer fills in the middle of it
 
-        server.connectionIo(wide); // POLLIN: reads all twelve, sends what the socket takes
+        big.serveWhileReady(server, wide); // POLLIN: reads all twelve, sends what the socket takes
         assertThat(wide.state).as("waiting for POLLOUT after a partial write").isEqualTo(STATE_RES);
         big.allowWrites(Long.MAX_VALUE); // the client reads; nothing more will arrive
-        server.connectionIo(wide); // POLLOUT
+        big.serveWhileReady(server, wide); // POLLOUT
 
         assertThat(big.written()).as("every response, in order, without new input (12 of 1,000 bytes each)")
                 .isEqualTo(all);
@@ -148,7 +148,7 @@ class StateMachineTest {
     void eofBetweenMessagesIsACleanClose() {
         channel.arrive(Wire.encode(bytes("bye"))).endOfStream();
 
-        server.connectionIo(conn);
+        channel.serveWhileReady(server, conn);
 
         assertThat(channel.written()).isEqualTo(Wire.encode(bytes("bye")));
         assertThat(conn.state).isEqualTo(STATE_END);
@@ -158,12 +158,12 @@ class StateMachineTest {
     @Test
     void eofInsideTheHeaderOrTheBodyIsUnexpected() {
         channel.arrive(new byte[] {0x05, 0x00}).endOfStream();
-        server.connectionIo(conn);
+        channel.serveWhileReady(server, conn);
         assertThat(conn.state).isEqualTo(STATE_END);
 
         ScriptedChannel body = new ScriptedChannel().arrive(new byte[] {0x05, 0, 0, 0, 'a', 'b'}).endOfStream();
         Conn second = new Conn(body, server.stats(), 2);
-        server.connectionIo(second);
+        body.serveWhileReady(server, second);
         assertThat(second.state).isEqualTo(STATE_END);
 
         assertThat(log).containsExactly("unexpected EOF", "unexpected EOF");

@@ -346,6 +346,10 @@ public final class Server implements Closeable {
         // ---- EXERCISE 2 (deferred-memmove) end ----
         // try to fill the buffer
         assert conn.rbufSize < conn.rbuf.capacity() : NO_ROOM_TO_READ;
+        // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (before the read) ----
+        // the room this read is offered: a read that fills it may have left more in the socket
+        int room = conn.rbuf.capacity() - conn.rbufSize;
+        // ---- EXERCISE 1 (epoll) end ----
         int rv;
         try {
             conn.rbuf.limit(conn.rbuf.capacity()).position(conn.rbufSize);
@@ -375,7 +379,12 @@ public final class Server implements Closeable {
         // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md ----
         processRequests(conn);
         // ---- EXERCISE 3 (batched-writes) end ----
-        return conn.state == STATE_REQ;
+        // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (whether to read again) ----
+        // Read again only if the read filled its room. A shorter read took everything the socket
+        // had: with level-triggered readiness, the next wait reports the connection again if more
+        // arrives, so a read that would find nothing (EAGAIN) is a system call for nothing.
+        return conn.state == STATE_REQ && rv == room;
+        // ---- EXERCISE 1 (epoll) end ----
     }
     // end::try-fill-buffer[]
 
