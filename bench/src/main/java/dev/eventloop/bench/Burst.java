@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Option;
 
 /**
  * A burst: N clients connect at the same instant, each sends one request and waits for its echo.
@@ -255,36 +256,27 @@ public final class Burst {
         return counters;
     }
 
+    /** The options; see the class comment. */
+    static final class Options {
+        @Option(names = "--server") String server;
+        @Option(names = "--host") String host = "127.0.0.1";
+        @Option(names = "--port") Integer port;
+        @Option(names = "--connections") int connections = 300;
+        @Option(names = "--size") int size = 32;
+        @Option(names = "--timeout") double timeout = 30;
+        @Option(names = "--runs") int runs = 1;
+    }
+
     /** Parses the options, runs the bursts, prints what each measured. */
     public static void main(String[] args) throws Exception {
-        String server = null;
-        String host = "127.0.0.1";
-        Integer port = null;
-        int connections = 300;
-        int size = 32;
-        double timeout = 30;
-        int runs = 1;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.isBlank()) {
-                continue; // an empty -Dbench.args
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(a + " needs a value");
-            }
-            String v = args[++i];
-            switch (a) {
-                case "--server" -> server = v;
-                case "--host" -> host = v;
-                case "--port" -> port = Integer.parseInt(v);
-                case "--connections" -> connections = Integer.parseInt(v);
-                case "--size" -> size = Integer.parseInt(v);
-                case "--timeout" -> timeout = Double.parseDouble(v);
-                case "--runs" -> runs = Integer.parseInt(v);
-                default -> throw new IllegalArgumentException("unknown option " + a
-                        + "; use --server ID or --host H --port N, --connections N, --size S, --timeout S, --runs N");
-            }
-        }
+        Options o = CommandLineOptions.parse(new Options(), args);
+        String server = o.server;
+        String host = o.host;
+        Integer port = o.port;
+        int connections = o.connections;
+        int size = o.size;
+        double timeout = o.timeout;
+        int runs = o.runs;
         if (server != null && port != null) {
             throw new IllegalArgumentException("--server starts its own server on a free port: give --server or --port, not both");
         }

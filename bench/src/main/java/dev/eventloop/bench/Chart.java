@@ -40,6 +40,7 @@ final class Chart {
         new Color(0xE6, 0xA1, 0x4E), // chapter 5
         new Color(0xD9, 0x5F, 0x43), // chapter 6
         new Color(0x8E, 0x2C, 0x6E), // solutions
+        new Color(0xC7, 0x7D, 0xBA), // solutions, 64 KiB buffers
         new Color(0x3B, 0x7D, 0xC4), // netty
         new Color(0x3A, 0xA8, 0x8A), // virtual threads
     };

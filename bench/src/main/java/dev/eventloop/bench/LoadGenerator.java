@@ -29,9 +29,13 @@ import org.HdrHistogram.Histogram;
  *   <li><b>Warm-up</b>, then the <b>measured window</b>: only responses that complete inside the
  *       window count towards the throughput. {@link Listener} is told when the window opens and
  *       closes, so the caller can read the server's CPU time at those instants.
+ *   <li><b>Counting window</b> (if {@code count} is not zero): the load goes on, its responses
+ *       counted apart, while the caller counts the server's system calls. Counting slows the
+ *       server down, so this window is kept out of the measured one.
  *   <li><b>Drain</b>: each connection finishes the batch it has in flight, then closes. Those
- *       batches are still recorded as latency samples: for a server that serves one connection at
- *       a time (chapter 4), they are the connections that waited the whole run.
+ *       batches, and every batch started inside the measured window, are recorded as latency
+ *       samples: for a server that serves one connection at a time (chapter 4), they are the
+ *       connections that waited the whole run.
  *   <li>The idle connections are checked with one more echo each, then closed.
  * </ol>
  *
@@ -52,11 +56,12 @@ public final class LoadGenerator {
      * @param workload C, D, S and the idle connections
      * @param warmup how long to run before measuring
      * @param measure how long to measure
+     * @param count how long the load goes on after the measured window, for counting; may be zero
      * @param timeout how long the server may go without answering anything before the run fails
      * @param threads the load generator's event loop threads
      */
     public record Config(InetSocketAddress address, Workload workload, Duration warmup, Duration measure,
-                         Duration timeout, int threads) {
+                         Duration count, Duration timeout, int threads) {
     }
 
     /**
@@ -64,16 +69,24 @@ public final class LoadGenerator {
      *
      * @param requests responses completed inside the measured window
      * @param seconds the length of the measured window
-     * @param latency batch latencies in nanoseconds, from the end of the warm-up to the end of the drain
+     * @param latency batch latencies in nanoseconds: the batches that started before the measured
+     *     window closed and completed after the warm-up
      * @param connectionsServed active connections that completed at least one batch in the window
      * @param connections active connections
      * @param idleChecked idle connections that answered both their echoes
+     * @param countedRequests responses completed inside the counting window
+     * @param countSeconds the length of the counting window
      */
     public record Result(long requests, double seconds, Histogram latency, int connectionsServed,
-                         int connections, int idleChecked) {
+                         int connections, int idleChecked, long countedRequests, double countSeconds) {
         /** Requests (each one echoed) per second in the measured window. */
         public double rate() {
             return requests / seconds;
+        }
+
+        /** Requests per second in the counting window. */
+        public double countedRate() {
+            return countedRequests / countSeconds;
         }
     }
 
@@ -82,7 +95,7 @@ public final class LoadGenerator {
         /** The warm-up is over: from now on, responses count. */
         void measureStarted();
 
-        /** The measured window is over: from now on, connections drain and close. */
+        /** The measured window is over: the counting window, if any, starts now; then connections drain and close. */
         void measureEnded();
     }
 
@@ -105,13 +118,14 @@ public final class LoadGenerator {
                 long start = System.nanoTime();
                 long warmEnd = start + config.warmup().toNanos();
                 long measureEnd = warmEnd + config.measure().toNanos();
+                long countEnd = measureEnd + config.count().toNanos();
                 CountDownLatch done = new CountDownLatch(threads);
                 for (int t = 0; t < threads; t++) {
                     List<Active> mine = new ArrayList<>();
                     for (int i = t; i < actives.size(); i += threads) {
                         mine.add(actives.get(i));
                     }
-                    workers.add(new Worker(mine, warmEnd, measureEnd, failure, done, start));
+                    workers.add(new Worker(mine, warmEnd, measureEnd, countEnd, failure, done, start));
                 }
                 for (int t = 0; t < threads; t++) {
                     Thread thread = new Thread(workers.get(t), "load-" + t);
@@ -141,17 +155,20 @@ public final class LoadGenerator {
             int checked = idle.check(); // the server must still answer each idle connection
             Histogram latency = new Histogram(3);
             long requests = 0;
+            long counted = 0;
             int served = 0;
             for (Worker worker : workers) {
                 latency.add(worker.latency);
                 requests += worker.measuredRequests;
+                counted += worker.countedRequests;
             }
             for (Active a : actives) {
                 if (a.measuredBatches > 0) {
                     served++;
                 }
             }
-            return new Result(requests, config.measure().toNanos() / 1e9, latency, served, actives.size(), checked);
+            return new Result(requests, config.measure().toNanos() / 1e9, latency, served, actives.size(), checked,
+                    counted, config.count().toNanos() / 1e9);
         }
     }
 
@@ -291,20 +308,23 @@ public final class LoadGenerator {
         final List<Active> conns;
         final long warmEnd;
         final long measureEnd;
+        final long countEnd;
         final AtomicReference<Throwable> failure;
         final CountDownLatch done;
         final Histogram latency = new Histogram(3);
         long measuredRequests;
+        long countedRequests;
         /** When this worker last received a byte; read by the watching thread. */
         volatile long lastProgress;
         /** Connections not yet closed; read by the watching thread for its error message. */
         volatile int open;
 
-        Worker(List<Active> conns, long warmEnd, long measureEnd, AtomicReference<Throwable> failure,
+        Worker(List<Active> conns, long warmEnd, long measureEnd, long countEnd, AtomicReference<Throwable> failure,
                CountDownLatch done, long start) {
             this.conns = conns;
             this.warmEnd = warmEnd;
             this.measureEnd = measureEnd;
+            this.countEnd = countEnd;
             this.failure = failure;
             this.done = done;
             this.lastProgress = start;
@@ -333,14 +353,16 @@ public final class LoadGenerator {
                             long now = System.nanoTime();
                             lastProgress = now;
                             if (a.batchComplete()) {
-                                if (now >= warmEnd) {
+                                if (now >= warmEnd && a.batchStart < measureEnd) {
                                     latency.recordValue(now - a.batchStart);
-                                    if (now < measureEnd) {
-                                        a.measuredBatches++;
-                                        measuredRequests += a.depth;
-                                    }
                                 }
-                                if (now >= measureEnd) {
+                                if (now >= warmEnd && now < measureEnd) {
+                                    a.measuredBatches++;
+                                    measuredRequests += a.depth;
+                                } else if (now >= measureEnd && now < countEnd) {
+                                    countedRequests += a.depth;
+                                }
+                                if (now >= countEnd) {
                                     a.close(); // drained: a one-at-a-time server can move on
                                     left--;
                                     open = left;

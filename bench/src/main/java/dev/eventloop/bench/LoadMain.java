@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Locale;
 import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Option;
 
 /**
  * The load generator on its own, against a server you started yourself: for profiling a server
@@ -19,45 +20,31 @@ public final class LoadMain {
     private LoadMain() {
     }
 
+    /** The options; see the class comment. */
+    static final class Options {
+        @Option(names = "--host") String host = "127.0.0.1";
+        @Option(names = "--port") int port = 1234;
+        @Option(names = "--connections") int connections = 50;
+        @Option(names = "--depth") int depth = 1;
+        @Option(names = "--size") int size = 32;
+        @Option(names = "--idle") int idle = 0;
+        @Option(names = "--warmup") double warmup = 2;
+        @Option(names = "--measure") double measure = 5;
+        @Option(names = "--threads") int threads = 1;
+        @Option(names = "--timeout") double timeout = 10;
+    }
+
     /** Parses the options, runs the load once, prints what it measured. */
     public static void main(String[] args) throws Exception {
-        String host = "127.0.0.1";
-        int port = 1234;
-        int connections = 50;
-        int depth = 1;
-        int size = 32;
-        int idle = 0;
-        double warmup = 2;
-        double measure = 5;
-        int threads = 1;
-        double timeout = 10;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.isBlank()) {
-                continue; // an empty -Dbench.args
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(a + " needs a value");
-            }
-            String v = args[++i];
-            switch (a) {
-                case "--host" -> host = v;
-                case "--port" -> port = Integer.parseInt(v);
-                case "--connections" -> connections = Integer.parseInt(v);
-                case "--depth" -> depth = Integer.parseInt(v);
-                case "--size" -> size = Integer.parseInt(v);
-                case "--idle" -> idle = Integer.parseInt(v);
-                case "--warmup" -> warmup = Double.parseDouble(v);
-                case "--measure" -> measure = Double.parseDouble(v);
-                case "--threads" -> threads = Integer.parseInt(v);
-                case "--timeout" -> timeout = Double.parseDouble(v);
-                default -> throw new IllegalArgumentException("unknown option " + a);
-            }
-        }
-        Workload w = new Workload("custom", connections, depth, size, idle);
+        Options o = CommandLineOptions.parse(new Options(), args);
+        String host = o.host;
+        int port = o.port;
+        double warmup = o.warmup;
+        double measure = o.measure;
+        Workload w = new Workload("custom", o.connections, o.depth, o.size, o.idle);
         LoadGenerator.Config config = new LoadGenerator.Config(new InetSocketAddress(host, port), w,
-                Duration.ofMillis(Math.round(warmup * 1000)), Duration.ofMillis(Math.round(measure * 1000)),
-                Duration.ofMillis(Math.round(timeout * 1000)), threads);
+                Duration.ofMillis(Math.round(warmup * 1000)), Duration.ofMillis(Math.round(measure * 1000)), Duration.ZERO,
+                Duration.ofMillis(Math.round(o.timeout * 1000)), o.threads);
         System.out.printf(Locale.ROOT, "%s against %s:%d: %.1f s warm-up, then %.1f s measured...%n", w.label(), host, port,
                 warmup, measure);
         try {

@@ -8,10 +8,12 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Option;
 
 /**
  * Runs the benchmark matrix, every server on every workload, and writes the report.
@@ -25,7 +27,10 @@ import org.HdrHistogram.Histogram;
  *   <li>{@code --servers a,b}, {@code --workloads x,y}: a part of the matrix, by id;
  *   <li>{@code --threads N}: the load generator's threads (default 1);
  *   <li>{@code --timeout S}: how long a server may stay silent before a run fails (default 10);
- *   <li>{@code --out DIR}: where to write (default {@code docs/benchmarks}, or the quick one).
+ *   <li>{@code --out DIR}: where to write (default {@code docs/benchmarks}, or the quick one);
+ *   <li>{@code --no-syscalls}: do not count the servers' system calls (by default {@code perf
+ *       stat} counts them after each measured window, in a counting window of its own: see
+ *       {@link SyscallCount}).
  * </ul>
  *
  * <p><b>Interleaving.</b> The runs of a cell are not run back to back. Round 1 runs every cell
@@ -53,58 +58,48 @@ public final class Matrix {
 
     /** The settings of one matrix. */
     record Settings(List<ServerKind> servers, List<Workload> workloads, int runs, Duration warmup, Duration measure,
-                    Duration timeout, int threads, boolean quick, Path root, Path out, String args) {
+                    Duration timeout, int threads, boolean quick, boolean syscalls, Path root, Path out, String args) {
+
+        /** The options, as picocli reads them; a missing one is {@code null} where quick mode changes its default. */
+        static final class Options {
+            @Option(names = "--root") Path root = Paths.get("..");
+            @Option(names = "--quick") boolean quick;
+            @Option(names = "--no-syscalls") boolean noSyscalls;
+            @Option(names = "--runs") Integer runs;
+            @Option(names = "--warmup") Double warmup;
+            @Option(names = "--measure") Double measure;
+            @Option(names = "--timeout") double timeout = 10;
+            @Option(names = "--threads") int threads = 1;
+            @Option(names = "--servers", split = ",") List<String> servers;
+            @Option(names = "--workloads", split = ",") List<String> workloads;
+            @Option(names = "--out") Path out;
+        }
 
         static Settings parse(String... args) {
-            Path root = Paths.get("..");
-            boolean quick = false;
-            Integer runs = null;
-            Duration warmup = null;
-            Duration measure = null;
-            Duration timeout = Duration.ofSeconds(10);
-            int threads = 1;
-            List<ServerKind> servers = ServerKind.all();
-            List<Workload> workloads = Workload.STANDARD;
-            Path out = null;
-            List<String> shown = new ArrayList<>();
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (a.isBlank()) {
-                    continue; // an empty -Dbench.args
-                }
-                if (!a.equals("--root")) {
-                    shown.add(a);
-                }
-                switch (a) {
-                    case "--root" -> root = Paths.get(value(args, ++i, a));
-                    case "--quick" -> quick = true;
-                    case "--runs" -> runs = Integer.parseInt(shownValue(args, ++i, a, shown));
-                    case "--warmup" -> warmup = seconds(shownValue(args, ++i, a, shown));
-                    case "--measure" -> measure = seconds(shownValue(args, ++i, a, shown));
-                    case "--timeout" -> timeout = seconds(shownValue(args, ++i, a, shown));
-                    case "--threads" -> threads = Integer.parseInt(shownValue(args, ++i, a, shown));
-                    case "--servers" -> servers = split(shownValue(args, ++i, a, shown)).stream().map(ServerKind::byId).toList();
-                    case "--workloads" -> workloads = split(shownValue(args, ++i, a, shown)).stream().map(Workload::byId).toList();
-                    case "--out" -> out = Paths.get(shownValue(args, ++i, a, shown));
-                    default -> throw new IllegalArgumentException("unknown option " + a + "; see the Javadoc of "
-                            + Matrix.class.getName());
-                }
+            Options o = CommandLineOptions.parse(new Options(), args);
+            List<String> given = Arrays.stream(args).filter(a -> !a.isBlank()).toList();
+            int runs = o.runs != null ? o.runs : o.quick ? 1 : 3;
+            Duration warmup = seconds(o.warmup != null ? o.warmup : o.quick ? 1 : 5);
+            Duration measure = seconds(o.measure != null ? o.measure : o.quick ? 1 : 5);
+            List<ServerKind> servers = o.servers == null ? ServerKind.all() : o.servers.stream().map(ServerKind::byId).toList();
+            List<Workload> workloads = o.workloads == null ? Workload.STANDARD
+                    : o.workloads.stream().map(Workload::byId).toList();
+            Path out = o.out != null ? o.out : o.quick ? o.root.resolve("bench").resolve("target").resolve("benchmarks")
+                    : o.root.resolve("docs").resolve("benchmarks");
+            // the report's command repeats what was given, but the root, which the pom adds
+            List<String> shown = new ArrayList<>(given);
+            int root = shown.indexOf("--root");
+            if (root >= 0) {
+                shown.subList(root, Math.min(root + 2, shown.size())).clear();
             }
-            if (runs == null) {
-                runs = quick ? 1 : 3;
-            }
-            if (warmup == null) {
-                warmup = quick ? Duration.ofSeconds(1) : Duration.ofSeconds(5);
-            }
-            if (measure == null) {
-                measure = quick ? Duration.ofSeconds(1) : Duration.ofSeconds(5);
-            }
-            if (out == null) {
-                out = quick ? root.resolve("bench").resolve("target").resolve("benchmarks")
-                        : root.resolve("docs").resolve("benchmarks");
-            }
-            return new Settings(servers, workloads, runs, warmup, measure, timeout, threads, quick,
-                    root.toAbsolutePath().normalize(), out.toAbsolutePath().normalize(), String.join(" ", shown));
+            return new Settings(servers, workloads, runs, warmup, measure, seconds(o.timeout), o.threads, o.quick,
+                    !o.noSyscalls, o.root.toAbsolutePath().normalize(), out.toAbsolutePath().normalize(),
+                    String.join(" ", shown));
+        }
+
+        /** How long the load goes on after the measured window while perf counts system calls. */
+        Duration count() {
+            return quick ? Duration.ofSeconds(1) : Duration.ofSeconds(2);
         }
 
         /** The command that reproduces this matrix, with the JAVA_HOME it ran under if one was set. */
@@ -117,25 +112,8 @@ public final class Matrix {
             return out.relativize(root.resolve(file)).toString().replace('\\', '/');
         }
 
-        private static String value(String[] args, int i, String option) {
-            if (i >= args.length) {
-                throw new IllegalArgumentException(option + " needs a value");
-            }
-            return args[i];
-        }
-
-        private static String shownValue(String[] args, int i, String option, List<String> shown) {
-            String v = value(args, i, option);
-            shown.add(v);
-            return v;
-        }
-
-        private static Duration seconds(String text) {
-            return Duration.ofMillis(Math.round(Double.parseDouble(text) * 1000));
-        }
-
-        private static List<String> split(String text) {
-            return List.of(text.split(","));
+        private static Duration seconds(double seconds) {
+            return Duration.ofMillis(Math.round(seconds * 1000));
         }
     }
 
@@ -206,17 +184,21 @@ public final class Matrix {
 
     /** One run: a fresh server JVM, the load, the CPU readings, and the server stopped again. */
     static RunRecord runOnce(ServerKind kind, Workload w, int run, Settings s) {
-        try (ServerProcess server = ServerProcess.start(kind)) {
+        List<String> options = kind.timesOutIdleConnections() ? List.of("--idle-timeout", "600000") : List.of();
+        try (ServerProcess server = ServerProcess.start(kind, options)) {
+            Duration count = s.syscalls() ? s.count() : Duration.ZERO;
             LoadGenerator.Config config = new LoadGenerator.Config(new InetSocketAddress("127.0.0.1", server.port()),
-                    w, s.warmup(), s.measure(), s.timeout(), s.threads());
+                    w, s.warmup(), s.measure(), count, s.timeout(), s.threads());
             ProcessHandle self = ProcessHandle.current();
-            double[] at = new double[6];
+            double[] at = new double[8];
+            SyscallCount.Counting[] counting = new SyscallCount.Counting[1];
             LoadGenerator.Result result = LoadGenerator.run(config, new LoadGenerator.Listener() {
                 @Override
                 public void measureStarted() {
                     at[0] = seconds(server.cpuTime());
                     at[1] = seconds(ServerProcess.cpuTimeOf(self));
                     at[2] = MachineInfo.machineBusySeconds();
+                    at[6] = kernelSeconds(server);
                 }
 
                 @Override
@@ -224,18 +206,23 @@ public final class Matrix {
                     at[3] = seconds(server.cpuTime());
                     at[4] = seconds(ServerProcess.cpuTimeOf(self));
                     at[5] = MachineInfo.machineBusySeconds();
+                    at[7] = kernelSeconds(server);
+                    // perf counts for 3/4 of the counting window, so that its start-up stays inside
+                    counting[0] = s.syscalls() ? SyscallCount.start(server.pid(), count.multipliedBy(3).dividedBy(4)) : null;
                 }
             });
             if (!server.isAlive()) {
                 return RunRecord.failed(kind, w, run, "the server exited during the run: " + server.lastOutput());
             }
+            SyscallCount syscalls = counting[0] == null ? null : counting[0].finish(result.countedRate());
             double serverCpu = at[3] - at[0];
+            double serverKernel = at[6] < 0 || at[7] < 0 ? -1 : at[7] - at[6];
             double clientCpu = at[4] - at[1];
             double other = at[2] < 0 ? -1 : Math.max(0, (at[5] - at[2]) - serverCpu - clientCpu);
             Histogram h = result.latency();
             return new RunRecord(kind, w, run, result.rate(), h.getValueAtPercentile(50), h.getValueAtPercentile(99),
-                    h.getValueAtPercentile(99.9), h.getMaxValue(), serverCpu, clientCpu, other,
-                    result.connectionsServed(), result.connections(), null);
+                    h.getValueAtPercentile(99.9), h.getMaxValue(), serverCpu, serverKernel, clientCpu, other,
+                    result.connectionsServed(), result.connections(), null, syscalls);
         } catch (IOException e) {
             return RunRecord.failed(kind, w, run, e.getMessage());
         } catch (InterruptedException e) {
@@ -248,6 +235,11 @@ public final class Matrix {
 
     private static double seconds(Duration d) {
         return d.toNanos() / 1e9;
+    }
+
+    private static double kernelSeconds(ServerProcess server) {
+        Duration kernel = server.kernelCpuTime();
+        return kernel == null ? -1 : seconds(kernel);
     }
 
     private static String key(ServerKind k, Workload w) {
@@ -273,12 +265,14 @@ public final class Matrix {
     }
 
     private static String describe(RunRecord r, Settings s) {
-        String head = String.format("%-22s %-28s run %d: ", r.server().label(), r.workload().label(), r.run());
+        String head = String.format("%-26s %-28s run %d: ", r.server().label(), r.workload().label(), r.run());
         if (!r.ok()) {
             return head + "ERROR " + r.error();
         }
-        return head + String.format("%,10.0f req/s  p99 %s  server %.2f cores  served %d/%d",
+        double[] calls = r.syscallsPerRequest();
+        return head + String.format("%,10.0f req/s  p99 %s  server %.2f cores  %s  served %d/%d",
                 r.rate(), Format.duration(r.p99Nanos()), r.serverCpuSeconds() / seconds(s.measure()),
+                calls == null ? "syscalls not counted" : String.format("%.2f syscalls/req", calls[0]),
                 r.connectionsServed(), r.connections());
     }
 }

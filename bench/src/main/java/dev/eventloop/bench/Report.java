@@ -7,10 +7,13 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 
 /**
  * Writes what a matrix measured: {@code results.md} (the tables, the machine, the command),
@@ -21,12 +24,35 @@ final class Report {
     record Target(ServerKind server, ServerKind baseline, String workload, double factor) {
     }
 
+    /** A ceiling the course sets itself: {@code server} makes at most {@code max} system calls per request on {@code workload}. */
+    record SyscallTarget(ServerKind server, String workload, double max) {
+    }
+
+    /**
+     * One request at a time on one connection: the loopback round trip bounds every server, so
+     * "as fast" means within 5%.
+     */
+    private static final String ONE_AT_A_TIME = "c1-d1";
+
     /** The ratios the course aims for. */
-    static final List<Target> TARGETS = List.of(
-            new Target(ServerKind.SOLUTIONS, ServerKind.NETTY, "c50-d1", 1.0),
-            new Target(ServerKind.SOLUTIONS, ServerKind.NETTY, "c50-d32", 1.0),
-            new Target(ServerKind.SOLUTIONS, ServerKind.CHAPTER06, "c10-idle5000", 10.0),
-            new Target(ServerKind.SOLUTIONS, ServerKind.CHAPTER06, "c50-d32", 5.0));
+    static final List<Target> TARGETS = targets();
+
+    /** The system calls the course aims for. */
+    static final List<SyscallTarget> SYSCALL_TARGETS = List.of(new SyscallTarget(ServerKind.SOLUTIONS, "c50-d32", 0.1));
+
+    private static List<Target> targets() {
+        List<Target> targets = new ArrayList<>();
+        targets.add(new Target(ServerKind.SOLUTIONS, ServerKind.NETTY, "c50-d1", 1.1));
+        targets.add(new Target(ServerKind.SOLUTIONS, ServerKind.NETTY, "c50-d32", 1.1));
+        targets.add(new Target(ServerKind.SOLUTIONS, ServerKind.CHAPTER06, Workload.IDLE.id(), 10.0));
+        targets.add(new Target(ServerKind.SOLUTIONS, ServerKind.CHAPTER06, "c50-d32", 5.0));
+        for (ServerKind baseline : List.of(ServerKind.NETTY, ServerKind.VIRTUAL_THREADS)) {
+            for (Workload w : Workload.STANDARD) {
+                targets.add(new Target(ServerKind.SOLUTIONS_64K, baseline, w.id(), w.id().equals(ONE_AT_A_TIME) ? 0.95 : 1.0));
+            }
+        }
+        return List.copyOf(targets);
+    }
 
     private final Matrix.Settings settings;
     private final List<Cell> cells;
@@ -56,18 +82,50 @@ final class Report {
     private List<String> targetLines() {
         List<String> lines = new ArrayList<>();
         for (Target t : TARGETS) {
-            Cell a = find(t.server(), t.workload());
-            Cell b = find(t.baseline(), t.workload());
             String name = t.server().label() + " / " + t.baseline().label() + " on " + workloadLabel(t.workload());
-            if (a == null || b == null || !a.hasFigures() || !b.hasFigures()) {
-                lines.add(name + ": not measured");
+            String notMeasured = notMeasured(t);
+            if (notMeasured != null) {
+                lines.add(name + ": " + notMeasured);
                 continue;
             }
-            double ratio = a.median(RunRecord::rate) / b.median(RunRecord::rate);
-            lines.add(String.format(Locale.ROOT, "%s: %.2fx (target %.1fx): %s", name, ratio, t.factor(),
+            double ratio = ratio(t);
+            lines.add(String.format(Locale.ROOT, "%s: %.2fx (target %.2fx): %s", name, ratio, t.factor(),
                     ratio >= t.factor() ? "met" : "MISSED"));
         }
+        for (SyscallTarget t : SYSCALL_TARGETS) {
+            String name = t.server().label() + " system calls per request on " + workloadLabel(t.workload());
+            double calls = syscallsPerRequest(find(t.server(), t.workload()));
+            lines.add(Double.isNaN(calls) ? name + ": not counted" : String.format(Locale.ROOT,
+                    "%s: %.3f (target at most %.2f): %s", name, calls, t.max(), calls <= t.max() ? "met" : "MISSED"));
+        }
         return lines;
+    }
+
+    /** Why a target has no ratio: "not measured", or "n/a" for a baseline this JDK cannot run; {@code null} if it has one. */
+    private String notMeasured(Target t) {
+        Cell a = find(t.server(), t.workload());
+        Cell b = find(t.baseline(), t.workload());
+        if (b != null && b.notRun() != null && b.notRun().startsWith("skipped")) {
+            return "n/a on this JDK (" + b.notRun().substring("skipped: ".length()) + ")";
+        }
+        return a == null || b == null || !a.hasFigures() || !b.hasFigures() ? "not measured" : null;
+    }
+
+    private double ratio(Target t) {
+        return find(t.server(), t.workload()).median(RunRecord::rate) / find(t.baseline(), t.workload()).median(RunRecord::rate);
+    }
+
+    /** The median of the runs' system calls per request, or NaN if a run was not counted. */
+    private static double syscallsPerRequest(Cell c) {
+        return syscalls(c, 0);
+    }
+
+    /** The median of one of {@link RunRecord#syscallsPerRequest}'s figures, or NaN if a run was not counted. */
+    private static double syscalls(Cell c, int which) {
+        if (c == null || !c.hasFigures() || c.runs().stream().anyMatch(r -> r.syscalls() == null)) {
+            return Double.NaN;
+        }
+        return c.median(r -> r.syscallsPerRequest()[which]);
     }
 
     private String workloadLabel(String id) {
@@ -124,9 +182,20 @@ final class Report {
 
         md.append("## Server CPU\n\n");
         md.append(String.format(Locale.ROOT, "CPU time the server process used in the %.1f s window, all its threads:"
-                + " in cores busy (CPU seconds per second), and in microseconds per request.\n\n", measure));
-        table(md, c -> String.format(Locale.ROOT, "%.2f cores, %.1f µs/req", c.median(RunRecord::serverCpuSeconds) / measure,
-                c.median(r -> r.serverCpuMicrosPerRequest(measure))));
+                + " in cores busy (CPU seconds per second), the share of it spent in the kernel (system calls, and the"
+                + " loopback network stack they run), and microseconds per request.%n%n", measure));
+        table(md, c -> String.format(Locale.ROOT, "%.2f cores, %s kernel, %.1f µs/req", c.median(RunRecord::serverCpuSeconds) / measure,
+                kernelShare(c), c.median(r -> r.serverCpuMicrosPerRequest(measure))));
+
+        md.append("## System calls per request\n\n");
+        md.append(String.format(Locale.ROOT, "The server process's system calls, counted by `perf stat` from the kernel's"
+                + " syscall tracepoints (every thread, every kind of call), divided by the requests answered meanwhile: all"
+                + " calls, then `read`, `write` and `writev`, and waits for readiness (`epoll_wait`). Counting slows a"
+                + " server down, so perf counts in a window of its own: the load goes on for %.1f s after the measured"
+                + " window, and perf counts for three quarters of that.%n%n", settings.count().toMillis() / 1000.0));
+        table(md, c -> Double.isNaN(syscallsPerRequest(c)) ? "not counted" : String.format(Locale.ROOT,
+                "%s (read %s, write %s, wait %s)", calls(syscalls(c, 0)), calls(syscalls(c, 1)),
+                calls(syscalls(c, 2)), calls(syscalls(c, 3))));
 
         md.append("## Connections served\n\n");
         md.append("Active connections that completed at least one batch inside the measured window.\n\n");
@@ -136,19 +205,29 @@ final class Report {
         md.append("Throughput ratios set as targets for the course's solution. The last column compares what the two"
                 + " servers' own CPU spent per request (baseline divided by solutions): where the load generator, not the"
                 + " server, sets the pace, that ratio shows the difference the throughput cannot.\n\n");
-        md.append("| ratio of median throughputs | measured | target | | server CPU per request, ratio |\n|---|--:|--:|---|--:|\n");
+        md.append("| ratio of median throughputs | measured | target | | server CPU per request, ratio | system calls per request |\n|---|--:|--:|---|--:|--:|\n");
         for (Target t : TARGETS) {
-            Cell a = find(t.server(), t.workload());
-            Cell b = find(t.baseline(), t.workload());
             String name = t.server().label() + " / " + t.baseline().label() + ", " + workloadLabel(t.workload());
-            if (a == null || b == null || !a.hasFigures() || !b.hasFigures()) {
-                md.append("| ").append(name).append(" | not measured | | | |\n");
+            String notMeasured = notMeasured(t);
+            if (notMeasured != null) {
+                md.append("| ").append(name).append(" | ").append(notMeasured).append(" | | | | |\n");
                 continue;
             }
-            double ratio = a.median(RunRecord::rate) / b.median(RunRecord::rate);
+            Cell a = find(t.server(), t.workload());
+            Cell b = find(t.baseline(), t.workload());
+            double ratio = ratio(t);
             double cpuRatio = b.median(r -> r.serverCpuMicrosPerRequest(measure)) / a.median(r -> r.serverCpuMicrosPerRequest(measure));
-            md.append(String.format(Locale.ROOT, "| %s | %.2fx | %.1fx | %s | %.1fx |%n", name, ratio, t.factor(),
-                    ratio >= t.factor() ? "met" : "**missed**", cpuRatio));
+            md.append(String.format(Locale.ROOT, "| %s | %.2fx | %.2fx | %s | %.1fx | %s against %s |%n", name, ratio,
+                    t.factor(), ratio >= t.factor() ? "met" : "**missed**", cpuRatio, calls(syscallsPerRequest(a)),
+                    calls(syscallsPerRequest(b))));
+        }
+        md.append('\n');
+        md.append("| system calls per request | measured | target | |\n|---|--:|--:|---|\n");
+        for (SyscallTarget t : SYSCALL_TARGETS) {
+            double calls = syscallsPerRequest(find(t.server(), t.workload()));
+            md.append(String.format(Locale.ROOT, "| %s, %s | %s | at most %.2f | %s |%n", t.server().label(),
+                    workloadLabel(t.workload()), calls(calls), t.max(),
+                    Double.isNaN(calls) ? "not counted" : calls <= t.max() ? "met" : "**missed**"));
         }
         md.append('\n');
 
@@ -214,7 +293,15 @@ final class Report {
                     + " not slow code: a server that writes one response at a time without TCP_NODELAY has each"
                     + " small write held back until the client's delayed ACK. The measuring page explains it.");
         }
-        notes.add("The server and the load generator share the machine's " + MachineInfo.cores()
+        List<String> uncounted = cells.stream()
+                .filter(c -> c.hasFigures() && Double.isNaN(syscallsPerRequest(c)))
+                .map(c -> c.server().label() + " on " + c.workload().label()).toList();
+        if (settings.syscalls() && !uncounted.isEmpty()) {
+            notes.add("perf did not count the system calls of: " + String.join("; ", uncounted) + ". perf opens one"
+                    + " counter per thread and event: a server with a thread per connection has more threads than"
+                    + " perf may open descriptors for, and perf may be missing or not allowed to read tracepoints.");
+        }
+                notes.add("The server and the load generator share the machine's " + MachineInfo.cores()
                 + " cores: a server that needs less CPU per request leaves more to the load generator, which"
                 + " shows up as throughput.");
         return notes;
@@ -252,10 +339,18 @@ final class Report {
         md.append('\n');
     }
 
-    private String cellsCsv() {
+    /** Rows of {@code header.length} values as CSV, quoted where a value needs it. */
+    private static String csv(String[] header, List<List<String>> rows) throws IOException {
+        StringBuilder out = new StringBuilder();
+        try (CSVPrinter printer = CSVFormat.DEFAULT.builder().setHeader(header).setRecordSeparator('\n').get().print(out)) {
+            printer.printRecords(rows);
+        }
+        return out.toString();
+    }
+
+    private String cellsCsv() throws IOException {
         double measure = settings.measure().toNanos() / 1e9;
-        StringBuilder csv = new StringBuilder("workload,connections,depth,size,idle,server,status,runs,requests_per_s,"
-                + "p50_us,p99_us,p999_us,max_us,server_cpu_s,server_cpu_us_per_req,connections_served,note\n");
+        List<List<String>> rows = new ArrayList<>();
         for (Workload w : settings.workloads()) {
             for (ServerKind k : settings.servers()) {
                 Cell c = find(k, w);
@@ -264,38 +359,61 @@ final class Report {
                 }
                 String status = c.notRun() != null ? (c.notRun().startsWith("n/a") ? "n/a" : "skipped")
                         : c.error() != null ? "error" : "ok";
-                csv.append(String.join(",", w.id(), i(w.connections()), i(w.depth()), i(w.size()), i(w.idle()),
-                        k.id(), status, i(c.runs().size())));
+                List<String> row = new ArrayList<>(List.of(w.id(), i(w.connections()), i(w.depth()), i(w.size()),
+                        i(w.idle()), k.id(), status, i(c.runs().size())));
                 if (c.hasFigures()) {
-                    csv.append(',').append(String.join(",",
-                            f(c.median(RunRecord::rate), 0), micros(c, RunRecord::p50Nanos), micros(c, RunRecord::p99Nanos),
-                            micros(c, RunRecord::p999Nanos), micros(c, RunRecord::maxNanos),
-                            f(c.median(RunRecord::serverCpuSeconds), 3),
+                    row.addAll(List.of(f(c.median(RunRecord::rate), 0), micros(c, RunRecord::p50Nanos),
+                            micros(c, RunRecord::p99Nanos), micros(c, RunRecord::p999Nanos), micros(c, RunRecord::maxNanos),
+                            f(c.median(RunRecord::serverCpuSeconds), 3), f(c.median(RunRecord::serverKernelSeconds), 3),
                             f(c.median(r -> r.serverCpuMicrosPerRequest(measure)), 2),
-                            f(c.median(RunRecord::connectionsServed), 0)));
+                            f(c.median(RunRecord::connectionsServed), 0),
+                            f(syscalls(c, 0), 4), f(syscalls(c, 1), 4), f(syscalls(c, 2), 4), f(syscalls(c, 3), 4)));
                 } else {
-                    csv.append(",,,,,,,,");
+                    row.addAll(Collections.nCopies(13, ""));
                 }
-                String note = c.notRun() != null ? c.notRun() : c.error() != null ? c.error() : "";
-                csv.append(',').append(quote(note)).append('\n');
+                row.add(c.notRun() != null ? c.notRun() : c.error() != null ? c.error() : "");
+                rows.add(row);
             }
         }
-        return csv.toString();
+        return csv(new String[] {"workload", "connections", "depth", "size", "idle", "server", "status", "runs",
+            "requests_per_s", "p50_us", "p99_us", "p999_us", "max_us", "server_cpu_s", "server_kernel_s", "server_cpu_us_per_req",
+            "connections_served", "syscalls_per_req", "reads_per_req", "writes_per_req", "waits_per_req", "note"}, rows);
     }
 
-    private String runsCsv() {
-        StringBuilder csv = new StringBuilder("workload,server,run,requests_per_s,p50_us,p99_us,p999_us,max_us,"
-                + "server_cpu_s,client_cpu_s,other_cpu_s,connections_served,connections,error\n");
+    private String runsCsv() throws IOException {
+        List<List<String>> rows = new ArrayList<>();
         for (Cell c : cells) {
             for (RunRecord r : c.runs()) {
-                csv.append(String.join(",", r.workload().id(), r.server().id(), i(r.run()), f(r.rate(), 0),
+                SyscallCount calls = r.syscalls();
+                rows.add(List.of(r.workload().id(), r.server().id(), i(r.run()), f(r.rate(), 0),
                         f(r.p50Nanos() / 1e3, 1), f(r.p99Nanos() / 1e3, 1), f(r.p999Nanos() / 1e3, 1),
-                        f(r.maxNanos() / 1e3, 1), f(r.serverCpuSeconds(), 3), f(r.clientCpuSeconds(), 3),
+                        f(r.maxNanos() / 1e3, 1), f(r.serverCpuSeconds(), 3), f(r.serverKernelSeconds(), 3),
+                        f(r.clientCpuSeconds(), 3),
                         f(r.otherCpuSeconds(), 3), i(r.connectionsServed()), i(r.connections()),
-                        quote(r.error() == null ? "" : r.error()))).append('\n');
+                        calls == null ? "" : i(calls.total()), calls == null ? "" : i(calls.reads()),
+                        calls == null ? "" : i(calls.writes()), calls == null ? "" : i(calls.waits()),
+                        calls == null ? "" : f(calls.requests(), 0), r.error() == null ? "" : r.error()));
             }
         }
-        return csv.toString();
+        return csv(new String[] {"workload", "server", "run", "requests_per_s", "p50_us", "p99_us", "p999_us", "max_us",
+            "server_cpu_s", "server_kernel_s", "client_cpu_s", "other_cpu_s", "connections_served", "connections", "syscalls", "reads",
+            "writes", "waits", "requests_while_counted", "error"}, rows);
+    }
+
+    /** The median share of the server's CPU time spent in the kernel, as a percentage, or "n/a". */
+    private static String kernelShare(Cell c) {
+        if (c.runs().stream().anyMatch(r -> r.serverKernelSeconds() < 0 || r.serverCpuSeconds() <= 0)) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%.0f%%", 100 * c.median(r -> r.serverKernelSeconds() / r.serverCpuSeconds()));
+    }
+
+    /** System calls per request, to two significant figures at least. */
+    private static String calls(double perRequest) {
+        if (Double.isNaN(perRequest)) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, perRequest >= 0.1 ? "%.2f" : "%.3f", perRequest);
     }
 
     private static String micros(Cell c, ToDoubleFunction<RunRecord> nanos) {
@@ -307,10 +425,6 @@ final class Report {
     }
 
     private static String f(double v, int decimals) {
-        return String.format(Locale.ROOT, "%." + decimals + "f", v);
-    }
-
-    private static String quote(String s) {
-        return s.isEmpty() ? "" : "\"" + s.replace("\"", "\"\"").replace('\n', ' ') + "\"";
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 }

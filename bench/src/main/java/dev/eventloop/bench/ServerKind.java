@@ -15,8 +15,14 @@ public enum ServerKind {
     CHAPTER05("chapter05", "chapter 5 thread/conn", dev.eventloop.chapter05.ThreadedServer.class.getName()),
     /** Chapter 6: the book's poll-style loop, compacting after every request, one write per response. */
     CHAPTER06("chapter06", "chapter 6 poll loop", dev.eventloop.chapter06.Server.class.getName()),
-    /** The exercises done: epoll-style interest set, deferred compaction, batched writes. */
+    /**
+     * The exercises done: epoll-style interest set, one read per readiness, deferred compaction,
+     * batched writes, idle timeouts; the book's buffers of 4 + 4096 bytes.
+     */
     SOLUTIONS("solutions", "solutions epoll+batch", dev.eventloop.exercises.Server.class.getName()),
+    /** The same server with 64 KiB read and write buffers: what the book's fixed buffers cost. */
+    SOLUTIONS_64K("solutions-64k", "solutions, 64 KiB buffers", dev.eventloop.exercises.Server.class.getName(),
+            "--rbuf", "65536", "--wbuf", "65536"),
     /** Netty 4.2, one event loop thread on NIO: what a Java developer would reach for. */
     NETTY("netty", "Netty NIO 1 loop", NettyEchoServer.class.getName()),
     /** A virtual thread per connection running blocking code (JDK 21 and newer). */
@@ -25,11 +31,13 @@ public enum ServerKind {
     private final String id;
     private final String label;
     private final String mainClass;
+    private final List<String> options;
 
-    ServerKind(String id, String label, String mainClass) {
+    ServerKind(String id, String label, String mainClass, String... options) {
         this.id = id;
         this.label = label;
         this.mainClass = mainClass;
+        this.options = List.of(options);
     }
 
     /** The short name used in files and on the command line. */
@@ -45,6 +53,20 @@ public enum ServerKind {
     /** The class whose {@code main} starts this server. */
     public String mainClass() {
         return mainClass;
+    }
+
+    /** What this server is started with, after {@code --port 0 --host 127.0.0.1 --quiet}. */
+    public List<String> options() {
+        return options;
+    }
+
+    /**
+     * Whether this server closes connections that stay idle ({@code --idle-timeout}, exercise 4:
+     * 5 s by default). The matrix then sets a timeout longer than any run, since a workload's
+     * idle connections are meant to stay for the whole of it.
+     */
+    public boolean timesOutIdleConnections() {
+        return this == SOLUTIONS || this == SOLUTIONS_64K;
     }
 
     /**

@@ -70,7 +70,7 @@ public final class ServerProcess implements AutoCloseable {
         return start(kind, List.of());
     }
 
-    /** Like {@link #start(ServerKind)}, with {@code options} after the usual ones. */
+    /** Like {@link #start(ServerKind)}, with {@code options} after the usual ones and the kind's own. */
     public static ServerProcess start(ServerKind kind, List<String> options) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
@@ -78,7 +78,8 @@ public final class ServerProcess implements AutoCloseable {
         command.add(serverClasspath());
         command.add(kind.mainClass());
         command.addAll(List.of("--port", "0", "--host", "127.0.0.1", "--quiet"));
-        command.addAll(options);
+        command.addAll(kind.options());
+        command.addAll(options); // last: a repeated option's last value wins
         // stderr joins stdout: JVM warnings land in the same kept lines, for error messages
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         LIVE.add(process);
@@ -165,15 +166,30 @@ public final class ServerProcess implements AutoCloseable {
         return handle.info().totalCpuDuration().orElseGet(() -> procStatCpu(handle.pid()));
     }
 
+    /**
+     * The part of the server's CPU time spent in the kernel, in system calls and in the network
+     * stack they run ({@code stime} in {@code /proc/PID/stat}); {@code null} where there is no
+     * such file.
+     */
+    public Duration kernelCpuTime() {
+        long[] ticks = procStatTicks(process.pid());
+        return ticks == null ? null : Duration.ofMillis(ticks[1] * 10); // USER_HZ is 100 on Linux
+    }
+
     private static Duration procStatCpu(long pid) {
+        long[] ticks = procStatTicks(pid);
+        return ticks == null ? Duration.ZERO : Duration.ofMillis((ticks[0] + ticks[1]) * 10);
+    }
+
+    /** {@code utime} and {@code stime} of {@code /proc/PID/stat}, in ticks; {@code null} if unreadable. */
+    private static long[] procStatTicks(long pid) {
         try {
             String stat = Files.readString(Paths.get("/proc", Long.toString(pid), "stat"));
             // fields after the command name (which may hold spaces) start after the last ')'
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
-            return Duration.ofMillis(ticks * 10); // USER_HZ is 100 on Linux
+            return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])}; // fields 14 and 15
         } catch (IOException | RuntimeException e) {
-            return Duration.ZERO;
+            return null;
         }
     }
 

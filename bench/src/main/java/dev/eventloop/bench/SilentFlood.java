@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
 
 /**
  * A flood of silent clients: N connections that connect and then send nothing, the cheapest way
@@ -35,21 +37,21 @@ public final class SilentFlood {
     private SilentFlood() {
     }
 
+    /** The options; see the class comment. Words it does not know go to the server. */
+    static final class Options {
+        @Option(names = "--server") String server = ServerKind.SOLUTIONS.id();
+        @Option(names = "--connections") int connections = 2000;
+        @Option(names = "--seconds") int seconds = 8;
+        @Unmatched List<String> serverOptions = new ArrayList<>();
+    }
+
     /** Runs the flood and prints one line per half second. */
     public static void main(String[] args) throws Exception {
-        ServerKind kind = ServerKind.SOLUTIONS;
-        int connections = 2000;
-        int seconds = 8;
-        List<String> serverOptions = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "" -> { } // an empty -Dbench.args
-                case "--server" -> kind = ServerKind.byId(args[++i]);
-                case "--connections" -> connections = Integer.parseInt(args[++i]);
-                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
-                default -> serverOptions.add(args[i]);
-            }
-        }
+        Options o = CommandLineOptions.parse(new Options(), args);
+        ServerKind kind = ServerKind.byId(o.server);
+        int connections = o.connections;
+        int seconds = o.seconds;
+        List<String> serverOptions = o.serverOptions;
         try (ServerProcess server = ServerProcess.start(kind, serverOptions);
                 Selector selector = Selector.open()) {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());

@@ -14,13 +14,16 @@ import java.util.List;
  * @param idle N, the connections held open without traffic while the active ones run
  */
 public record Workload(String id, int connections, int depth, int size, int idle) {
+    /** A few busy clients among many idle ones. */
+    public static final Workload IDLE = new Workload("c10-idle10000", 10, 1, 32, 10_000);
+
     /** The standard matrix, in the order the report shows it. */
     public static final List<Workload> STANDARD = List.of(
             new Workload("c1-d1", 1, 1, 32, 0),
             new Workload("c50-d1", 50, 1, 32, 0),
             new Workload("c50-d32", 50, 32, 32, 0),
             new Workload("c10-d16-s4000", 10, 16, 4000, 0),
-            new Workload("c10-idle5000", 10, 1, 32, 5000));
+            IDLE);
 
     /** Checks the numbers against the protocol: a payload holds at most 4096 bytes. */
     public Workload {

@@ -22,7 +22,7 @@ class SmokeTest {
         AtomicInteger windows = new AtomicInteger();
         try (ServerProcess server = ServerProcess.start(ServerKind.SOLUTIONS)) {
             LoadGenerator.Config config = new LoadGenerator.Config(new InetSocketAddress("127.0.0.1", server.port()),
-                    small, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(5), 1);
+                    small, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(5), 1);
 
             LoadGenerator.Result result = LoadGenerator.run(config, new LoadGenerator.Listener() {
                 @Override

@@ -1,5 +1,6 @@
 package dev.eventloop.bench.jmh;
 
+import dev.eventloop.bench.CommandLineOptions;
 import dev.eventloop.bench.MachineInfo;
 import dev.eventloop.bench.Matrix;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine.Option;
 
 /**
  * Runs {@link ReadBufferBenchmark} and writes its results as a Markdown table to
@@ -36,28 +38,25 @@ public final class ReadBufferReport {
     private ReadBufferReport() {
     }
 
+    /** The options: {@code --quick}, {@code --out DIR}, and the {@code --root} the pom adds. */
+    static final class Options {
+        @Option(names = "--root") Path root = Paths.get("..");
+        @Option(names = "--quick") boolean quick;
+        @Option(names = "--out") Path out;
+    }
+
     /** Runs the benchmark and writes the table. */
     public static void main(String[] args) throws Exception {
-        Path root = Paths.get("..");
-        boolean quick = false;
-        Path out = null;
+        Options o = CommandLineOptions.parse(new Options(), args);
+        Path root = o.root;
+        boolean quick = o.quick;
+        Path out = o.out;
         List<String> shown = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--root" -> root = Paths.get(args[++i]);
-                case "--quick" -> {
-                    quick = true;
-                    shown.add("--quick");
-                }
-                case "--out" -> {
-                    out = Paths.get(args[++i]);
-                    shown.add("--out " + out);
-                }
-                case "" -> {
-                    // an empty -Dbench.args
-                }
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; use --quick, --out DIR");
-            }
+        if (quick) {
+            shown.add("--quick");
+        }
+        if (out != null) {
+            shown.add("--out " + out);
         }
         if (out == null) {
             out = quick ? root.resolve("bench").resolve("target").resolve("benchmarks") : root.resolve("docs").resolve("benchmarks");

@@ -1,0 +1,20 @@
+package dev.eventloop.bench;
+
+import java.util.Arrays;
+import picocli.CommandLine;
+
+/** Reads a runner's options with picocli, from {@code -Dbench.args="..."}. */
+public final class CommandLineOptions {
+    private CommandLineOptions() {
+    }
+
+    /**
+     * Fills {@code options}, an object with picocli's {@code @Option} fields, from {@code args}.
+     * Blank words are dropped: an empty {@code -Dbench.args} reaches {@code main} as one.
+     *
+     * @throws CommandLine.ParameterException for an unknown option or a bad value, with picocli's message
+     */
+    public static <T> T parse(T options, String... args) {
+        return CommandLine.populateCommand(options, Arrays.stream(args).filter(a -> !a.isBlank()).toArray(String[]::new));
+    }
+}
