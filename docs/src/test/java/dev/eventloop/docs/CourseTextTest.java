@@ -200,4 +200,41 @@ class CourseTextTest {
         }
         assertThat(linked).as("pages linked from " + MAP).containsAll(pages);
     }
+
+    /** Marks a table that repeats the throughput table of a benchmark report: {@code <!-- throughput of benchmarks/results.md -->}. */
+    private static final Pattern THROUGHPUT_OF = Pattern.compile("<!-- throughput of (\\S+) -->");
+
+    @Test
+    void theMeasuringPageShowsTheThroughputItsReportsMeasured() {
+        Path page = course.root().resolve("docs/08-measuring.md");
+        List<String> lines = Course.lines(page);
+        int tables = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher m = THROUGHPUT_OF.matcher(lines.get(i));
+            if (!m.matches()) {
+                continue;
+            }
+            Path report = page.getParent().resolve(m.group(1));
+            List<String> shown = tableAfter(lines, i + 1);
+            List<String> measured = tableAfter(Course.lines(report), Course.lines(report).indexOf("## Throughput") + 1)
+                    .stream().map(row -> row.replaceAll(" ±[0-9]+%", "")).toList();
+            assertThat(shown).as("the table after %s:%d, against the throughput table of %s; copy it from there,"
+                    + " without the ± spreads", course.rel(page), i + 1, course.rel(report)).isEqualTo(measured);
+            tables++;
+        }
+        assertThat(tables).as("tables marked <!-- throughput of ... --> in %s", course.rel(page)).isEqualTo(2);
+    }
+
+    /** The rows of the first Markdown table at or after line {@code from}. */
+    private static List<String> tableAfter(List<String> lines, int from) {
+        int start = from;
+        while (start < lines.size() && !lines.get(start).startsWith("|")) {
+            start++;
+        }
+        int end = start;
+        while (end < lines.size() && lines.get(end).startsWith("|")) {
+            end++;
+        }
+        return lines.subList(start, end);
+    }
 }

@@ -9,7 +9,8 @@
  * or nothing, until you change it:
  *
  * <ol>
- *   <li>{@code epoll}: keep the interest set between waits ({@code docs/exercises/01-epoll.md});
+ *   <li>{@code epoll}: keep the interest set between waits, and read once per wake-up
+ *       ({@code docs/exercises/01-epoll.md});
  *   <li>{@code deferred-memmove}: move unconsumed bytes only when a read needs the room
  *       ({@code docs/exercises/02-deferred-memmove.md});
  *   <li>{@code batched-writes}: answer every buffered request, then send them all
