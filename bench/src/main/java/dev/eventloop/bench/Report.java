@@ -301,7 +301,7 @@ final class Report {
                     + " counter per thread and event: a server with a thread per connection has more threads than"
                     + " perf may open descriptors for, and perf may be missing or not allowed to read tracepoints.");
         }
-                notes.add("The server and the load generator share the machine's " + MachineInfo.cores()
+        notes.add("The server and the load generator share the machine's " + MachineInfo.cores()
                 + " cores: a server that needs less CPU per request leaves more to the load generator, which"
                 + " shows up as throughput.");
         return notes;
