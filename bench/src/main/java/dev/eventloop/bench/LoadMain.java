@@ -37,16 +37,12 @@ public final class LoadMain {
     /** Parses the options, runs the load once, prints what it measured. */
     public static void main(String[] args) throws Exception {
         Options o = CommandLineOptions.parse(new Options(), args);
-        String host = o.host;
-        int port = o.port;
-        double warmup = o.warmup;
-        double measure = o.measure;
         Workload w = new Workload("custom", o.connections, o.depth, o.size, o.idle);
-        LoadGenerator.Config config = new LoadGenerator.Config(new InetSocketAddress(host, port), w,
-                Duration.ofMillis(Math.round(warmup * 1000)), Duration.ofMillis(Math.round(measure * 1000)), Duration.ZERO,
+        LoadGenerator.Config config = new LoadGenerator.Config(new InetSocketAddress(o.host, o.port), w,
+                Duration.ofMillis(Math.round(o.warmup * 1000)), Duration.ofMillis(Math.round(o.measure * 1000)), Duration.ZERO,
                 Duration.ofMillis(Math.round(o.timeout * 1000)), o.threads);
-        System.out.printf(Locale.ROOT, "%s against %s:%d: %.1f s warm-up, then %.1f s measured...%n", w.label(), host, port,
-                warmup, measure);
+        System.out.printf(Locale.ROOT, "%s against %s:%d: %.1f s warm-up, then %.1f s measured...%n", w.label(), o.host, o.port,
+                o.warmup, o.measure);
         try {
             LoadGenerator.Result r = LoadGenerator.run(config, new LoadGenerator.Listener() {
                 @Override

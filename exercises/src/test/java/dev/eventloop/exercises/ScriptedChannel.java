@@ -87,10 +87,8 @@ final class ScriptedChannel extends SocketChannel {
      * state to wait for: bytes queued or the end of the stream (STATE_REQ), room to write
      * (STATE_RES). A server that reads only some of what has arrived is called again, as the
      * real loop would call it after its next wait.
-     *
-     * @return the wake-ups it took
      */
-    int serveWhileReady(Server server, Conn conn) {
+    void serveWhileReady(Server server, Conn conn) {
         int wakeUps = 0;
         while (readyFor(conn.state)) {
             if (++wakeUps > 100_000) {
@@ -100,7 +98,6 @@ final class ScriptedChannel extends SocketChannel {
             }
             server.connectionIo(conn);
         }
-        return wakeUps;
     }
 
     private boolean readyFor(Conn.State state) {
