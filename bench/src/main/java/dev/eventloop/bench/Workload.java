@@ -15,7 +15,7 @@ import java.util.List;
  */
 public record Workload(String id, int connections, int depth, int size, int idle) {
     /** A few busy clients among many idle ones. */
-    public static final Workload IDLE = new Workload("c10-idle10000", 10, 1, 32, 10_000);
+    public static final Workload IDLE = new Workload("c10-idle15000", 10, 1, 32, 15_000);
 
     /** The standard matrix, in the order the report shows it. */
     public static final List<Workload> STANDARD = List.of(

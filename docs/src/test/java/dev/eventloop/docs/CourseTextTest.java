@@ -222,7 +222,58 @@ class CourseTextTest {
                     + " without the ± spreads", course.rel(page), i + 1, course.rel(report)).isEqualTo(measured);
             tables++;
         }
-        assertThat(tables).as("tables marked <!-- throughput of ... --> in %s", course.rel(page)).isEqualTo(2);
+        assertThat(tables).as("tables marked <!-- throughput of ... --> in %s", course.rel(page)).isEqualTo(3);
+    }
+
+    /** Marks the table that gives the reports' targets side by side: {@code <!-- targets of A.md B.md -->}, one column per report. */
+    private static final Pattern TARGETS_OF = Pattern.compile("<!-- targets of (.+) -->");
+
+    @Test
+    void theMeasuringPageShowsTheTargetsItsReportsChecked() {
+        Path page = course.root().resolve("docs/08-measuring.md");
+        List<String> lines = Course.lines(page);
+        int tables = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher m = TARGETS_OF.matcher(lines.get(i));
+            if (!m.matches()) {
+                continue;
+            }
+            List<String> reports = List.of(m.group(1).trim().split("\\s+"));
+            List<List<String>> shown = tableAfter(lines, i + 1).stream().skip(2).map(CourseTextTest::cells).toList();
+            for (int column = 0; column < reports.size(); column++) {
+                Path report = page.getParent().resolve(reports.get(column));
+                List<String> measured = targetRows(Course.lines(report)).stream().map(CourseTextTest::targetCell).toList();
+                int c = column + 1;
+                assertThat(shown.stream().map(row -> row.size() > c ? row.get(c) : "").toList())
+                        .as("column %d of the table after %s:%d, against the Targets table of %s: each cell is the"
+                                + " measured ratio and \"met\" or \"**missed**\", or \"n/a (JDK 21+)\"",
+                                c + 1, course.rel(page), i + 1, course.rel(report))
+                        .isEqualTo(measured);
+            }
+            tables++;
+        }
+        assertThat(tables).as("tables marked <!-- targets of ... --> in %s", course.rel(page)).isEqualTo(1);
+    }
+
+    /** The target rows of a report: the rows of its Targets section that name the solutions. */
+    private static List<List<String>> targetRows(List<String> report) {
+        int start = report.indexOf("## Targets");
+        int end = report.indexOf("## Notes");
+        return report.subList(start, end).stream().filter(line -> line.startsWith("| solutions")).map(CourseTextTest::cells).toList();
+    }
+
+    /** How the page shows one report row: {@code 1.11x, met}, {@code 0.94x, **missed**} or {@code n/a (JDK 21+)}. */
+    private static String targetCell(List<String> row) {
+        if (row.get(1).startsWith("n/a")) {
+            return "n/a (JDK 21+)";
+        }
+        return row.get(1) + ", " + ("met".equals(row.get(3)) ? "met" : "**missed**");
+    }
+
+    private static List<String> cells(String row) {
+        String inner = row.strip();
+        inner = inner.substring(1, inner.endsWith("|") ? inner.length() - 1 : inner.length());
+        return Stream.of(inner.split("\\|", -1)).map(String::strip).toList();
     }
 
     /** The rows of the first Markdown table at or after line {@code from}. */
