@@ -208,21 +208,16 @@ class CourseTextTest {
     void theMeasuringPageShowsTheThroughputItsReportsMeasured() {
         Path page = course.root().resolve("docs/08-measuring.md");
         List<String> lines = Course.lines(page);
-        int tables = 0;
-        for (int i = 0; i < lines.size(); i++) {
-            Matcher m = THROUGHPUT_OF.matcher(lines.get(i));
-            if (!m.matches()) {
-                continue;
-            }
-            Path report = page.getParent().resolve(m.group(1));
-            List<String> shown = tableAfter(lines, i + 1);
+        List<Marker> markers = markers(lines, THROUGHPUT_OF);
+        for (Marker marker : markers) {
+            Path report = page.getParent().resolve(marker.argument());
+            List<String> shown = tableAfter(lines, marker.line() + 1);
             List<String> measured = tableAfter(Course.lines(report), Course.lines(report).indexOf("## Throughput") + 1)
                     .stream().map(row -> row.replaceAll(" ±[0-9]+%", "")).toList();
             assertThat(shown).as("the table after %s:%d, against the throughput table of %s; copy it from there,"
-                    + " without the ± spreads", course.rel(page), i + 1, course.rel(report)).isEqualTo(measured);
-            tables++;
+                    + " without the ± spreads", course.rel(page), marker.line() + 1, course.rel(report)).isEqualTo(measured);
         }
-        assertThat(tables).as("tables marked <!-- throughput of ... --> in %s", course.rel(page)).isEqualTo(3);
+        assertThat(markers).as("tables marked <!-- throughput of ... --> in %s", course.rel(page)).hasSize(3);
     }
 
     /** Marks the table that gives the reports' targets side by side: {@code <!-- targets of A.md B.md -->}, one column per report. */
@@ -232,14 +227,10 @@ class CourseTextTest {
     void theMeasuringPageShowsTheTargetsItsReportsChecked() {
         Path page = course.root().resolve("docs/08-measuring.md");
         List<String> lines = Course.lines(page);
-        int tables = 0;
-        for (int i = 0; i < lines.size(); i++) {
-            Matcher m = TARGETS_OF.matcher(lines.get(i));
-            if (!m.matches()) {
-                continue;
-            }
-            List<String> reports = List.of(m.group(1).trim().split("\\s+"));
-            List<List<String>> shown = tableAfter(lines, i + 1).stream().skip(2).map(CourseTextTest::cells).toList();
+        List<Marker> markers = markers(lines, TARGETS_OF);
+        for (Marker marker : markers) {
+            List<String> reports = List.of(marker.argument().trim().split("\\s+"));
+            List<List<String>> shown = tableAfter(lines, marker.line() + 1).stream().skip(2).map(CourseTextTest::cells).toList();
             for (int column = 0; column < reports.size(); column++) {
                 Path report = page.getParent().resolve(reports.get(column));
                 List<String> measured = targetRows(Course.lines(report)).stream().map(CourseTextTest::targetCell).toList();
@@ -247,12 +238,27 @@ class CourseTextTest {
                 assertThat(shown.stream().map(row -> row.size() > c ? row.get(c) : "").toList())
                         .as("column %d of the table after %s:%d, against the Targets table of %s: each cell is the"
                                 + " measured ratio and \"met\" or \"**missed**\", or \"n/a (JDK 21+)\"",
-                                c + 1, course.rel(page), i + 1, course.rel(report))
+                                c + 1, course.rel(page), marker.line() + 1, course.rel(report))
                         .isEqualTo(measured);
             }
-            tables++;
         }
-        assertThat(tables).as("tables marked <!-- targets of ... --> in %s", course.rel(page)).isEqualTo(1);
+        assertThat(markers).as("tables marked <!-- targets of ... --> in %s", course.rel(page)).hasSize(1);
+    }
+
+    /** A marker comment on {@code line} (0-based), and what it names. */
+    private record Marker(int line, String argument) {
+    }
+
+    /** The lines that are whole matches of {@code marker}, each with its first group. */
+    private static List<Marker> markers(List<String> lines, Pattern marker) {
+        List<Marker> found = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher m = marker.matcher(lines.get(i));
+            if (m.matches()) {
+                found.add(new Marker(i, m.group(1)));
+            }
+        }
+        return found;
     }
 
     /** The target rows of a report: the rows of its Targets section that name the solutions. */
