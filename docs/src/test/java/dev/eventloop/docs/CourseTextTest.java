@@ -234,11 +234,11 @@ class CourseTextTest {
             for (int column = 0; column < reports.size(); column++) {
                 Path report = page.getParent().resolve(reports.get(column));
                 List<String> measured = targetRows(Course.lines(report)).stream().map(CourseTextTest::targetCell).toList();
-                int c = column + 1;
-                assertThat(shown.stream().map(row -> row.size() > c ? row.get(c) : "").toList())
+                int cell = column + 1; // cell 0 names the target
+                assertThat(shown.stream().map(row -> row.size() > cell ? row.get(cell) : "").toList())
                         .as("column %d of the table after %s:%d, against the Targets table of %s: each cell is the"
                                 + " measured ratio and \"met\" or \"**missed**\", or \"n/a (JDK 21+)\"",
-                                c + 1, course.rel(page), marker.line() + 1, course.rel(report))
+                                cell + 1, course.rel(page), marker.line() + 1, course.rel(report))
                         .isEqualTo(measured);
             }
         }
@@ -276,6 +276,7 @@ class CourseTextTest {
         return row.get(1) + ", " + ("met".equals(row.get(3)) ? "met" : "**missed**");
     }
 
+    /** The cells of one Markdown table row, stripped. */
     private static List<String> cells(String row) {
         String inner = row.strip();
         inner = inner.substring(1, inner.endsWith("|") ? inner.length() - 1 : inner.length());
