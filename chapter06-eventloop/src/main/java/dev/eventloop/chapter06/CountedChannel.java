@@ -18,6 +18,9 @@ final class CountedChannel implements ByteChannel {
     private final SocketChannel socket;
     private final Stats stats;
     private boolean closed;
+    /** The wait after which this connection was last read, and its reads since then: its turn so far. */
+    private long turnWakeUp = -1;
+    private int turnReads;
 
     CountedChannel(SocketChannel socket, Stats stats) {
         this.socket = socket;
@@ -27,6 +30,10 @@ final class CountedChannel implements ByteChannel {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
+        long wakeUp = stats.waits();
+        turnReads = wakeUp == turnWakeUp ? turnReads + 1 : 1;
+        turnWakeUp = wakeUp;
+        stats.readInTurn(turnReads);
         return stats.read(socket, dst);
     }
 

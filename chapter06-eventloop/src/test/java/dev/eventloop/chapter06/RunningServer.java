@@ -43,10 +43,19 @@ final class RunningServer implements AutoCloseable {
 
     /** Like {@link #start(String...)}, letting the test adjust the server before its loop starts. */
     static RunningServer start(Consumer<Server> setup, String... args) throws IOException {
+        return start(setup, line -> { }, args);
+    }
+
+    /** Like {@link #start(Consumer, String...)}, handing every log line to {@code alsoLog} too, on the loop thread. */
+    static RunningServer start(Consumer<Server> setup, Consumer<String> alsoLog, String... args) throws IOException {
         List<String> all = new ArrayList<>(List.of("--port", "0"));
         all.addAll(List.of(args));
         Queue<String> log = new ConcurrentLinkedQueue<>();
-        RunningServer running = new RunningServer(Server.open(Options.parse(all.toArray(String[]::new)), log::add), log);
+        Consumer<String> keep = line -> {
+            log.add(line);
+            alsoLog.accept(line);
+        };
+        RunningServer running = new RunningServer(Server.open(Options.parse(all.toArray(String[]::new)), keep), log);
         setup.accept(running.server);
         LIVE.add(running);
         running.thread.start();

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Stats {
     private final AtomicLong reads = new AtomicLong();
+    private final AtomicLong mostReadsInOneTurn = new AtomicLong();
     private final AtomicLong bytesRead = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong bytesWritten = new AtomicLong();
@@ -54,6 +55,13 @@ public final class Stats {
         }
         bytesWritten.addAndGet(n);
         return n;
+    }
+
+    /** Records that a connection was read for the {@code nth} time since the last wait; see {@link CountedChannel}. */
+    void readInTurn(int nth) {
+        if (nth > mostReadsInOneTurn.get()) { // only the loop thread writes
+            mostReadsInOneTurn.set(nth);
+        }
     }
 
     /** Records one {@code memmove} of the read buffer that moved {@code bytes} bytes. */
@@ -118,6 +126,15 @@ public final class Stats {
     /** Calls to {@code read} on a connection, including those that found nothing (EAGAIN). */
     public long reads() {
         return reads.get();
+    }
+
+    /**
+     * The most {@code read} calls the loop made on one connection between two waits: the longest
+     * turn one client had while the others waited. A loop that reads until a read finds nothing
+     * gives a client that never stops sending a turn as long as it sends.
+     */
+    public long mostReadsInOneTurn() {
+        return mostReadsInOneTurn.get();
     }
 
     /** Bytes received from all connections. */
