@@ -16,8 +16,8 @@ public enum ServerKind {
     /** Chapter 6: the book's poll-style loop, compacting after every request, one write per response. */
     CHAPTER06("chapter06", "chapter 6 poll loop", dev.eventloop.chapter06.Server.class.getName()),
     /**
-     * The exercises done: epoll-style interest set, one read per readiness, deferred compaction,
-     * batched writes, idle timeouts; the book's buffers of 4 + 4096 bytes.
+     * The exercises done: epoll-style interest set, one read per readiness and a turn of at most
+     * 16 reads, deferred compaction, batched writes, idle timeouts; the book's buffers of 4 + 4096 bytes.
      */
     SOLUTIONS("solutions", "solutions epoll+batch", dev.eventloop.exercises.Server.class.getName()),
     /** The same server with 64 KiB read and write buffers: what the book's fixed buffers cost. */

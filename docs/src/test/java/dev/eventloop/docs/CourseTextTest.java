@@ -245,6 +245,27 @@ class CourseTextTest {
         assertThat(markers).as("tables marked <!-- targets of ... --> in %s", course.rel(page)).hasSize(1);
     }
 
+    /** Marks a table that repeats the summary of a fairness report: {@code <!-- fairness of benchmarks/fairness.md -->}. */
+    private static final Pattern FAIRNESS_OF = Pattern.compile("<!-- fairness of (\\S+) -->");
+
+    @Test
+    void theFairnessTablesAreTheOnesTheirReportsMeasured() {
+        int found = 0;
+        for (String name : List.of("docs/07-production-failures.md", "docs/08-measuring.md")) {
+            Path page = course.root().resolve(name);
+            List<String> lines = Course.lines(page);
+            for (Marker marker : markers(lines, FAIRNESS_OF)) {
+                Path report = page.getParent().resolve(marker.argument());
+                assertThat(tableAfter(lines, marker.line() + 1))
+                        .as("the table after %s:%d, against the first table of %s; copy it from there", course.rel(page),
+                                marker.line() + 1, course.rel(report))
+                        .isEqualTo(tableAfter(Course.lines(report), 0));
+                found++;
+            }
+        }
+        assertThat(found).as("tables marked <!-- fairness of ... --> in pages 07 and 08").isEqualTo(2);
+    }
+
     /** A marker comment on {@code line} (0-based), and what it names. */
     private record Marker(int line, String argument) {
     }

@@ -74,6 +74,13 @@ public final class Server implements Closeable {
     static final long ACCEPT_BACKOFF_MILLIS = 100;
     /** The book's poll timeout; it only bounds how long a stop request can go unnoticed. */
     static final long POLL_TIMEOUT_MILLIS = 1000;
+    // ---- given for exercise 1 (epoll) begin ----
+    /**
+     * The most reads one connection gets in one wake-up, Netty's default ({@code maxMessagesPerRead});
+     * then the loop moves on to the other ready connections (docs/exercises/01-epoll.md, "A turn of at most 16 reads").
+     */
+    static final int READS_PER_WAKE_UP = 16;
+    // ---- given for exercise 1 (epoll) end ----
     // ---- given for exercise 4 (idle-timeout) begin ----
     /** How long a connection may stay idle when {@code --idle-timeout} does not say. */
     static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 5000;
@@ -312,8 +319,10 @@ public final class Server implements Closeable {
 
     // tag::state-req[]
     private void stateReq(Conn conn) {
+        // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (the reads of one wake-up) ----
         while (tryFillBuffer(conn)) {
         }
+        // ---- EXERCISE 1 (epoll) end ----
     }
     // end::state-req[]
 

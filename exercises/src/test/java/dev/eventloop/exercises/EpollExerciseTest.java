@@ -1,14 +1,18 @@
 package dev.eventloop.exercises;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -17,7 +21,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Exercise 1: the loop keeps its interest set between waits, as epoll does, so that idle
- * connections cost nothing per wake-up.
+ * connections cost nothing per wake-up; and, since level-triggered readiness reports whatever is
+ * left, a connection gets a turn of a few reads per wake-up rather than being read until it is
+ * empty.
  */
 @Timeout(60)
 @Tag(Exercise.Tags.EPOLL)
@@ -25,6 +31,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class EpollExerciseTest {
     private static final int IDLE = 100;
     private static final int ROUND_TRIPS = 100;
+    /** The specification of a turn: one wake-up reads one connection at most 16 times (Netty's default). */
+    private static final int READS_PER_TURN = 16;
+    /** The book's buffer: a 4-byte header and the largest message, 4096 bytes. The most one read can bring. */
+    private static final int BOOK_BUFFER = 4 + 4096;
+    /** Where the page explains turns. */
+    private static final String FAIRNESS = "docs/exercises/01-epoll.md, \"A turn of at most 16 reads\"";
 
     @Test
     void declaresInterestOnlyWhenAConnectionIsAddedOrChangesState() throws IOException {
@@ -134,6 +146,114 @@ class EpollExerciseTest {
                             + " read returns 0 (EAGAIN): 2 per request. See the page's \"One read per wake-up\".",
                     ROUND_TRIPS, reads, limit))).isLessThanOrEqualTo(limit);
         }
+    }
+
+    @Test
+    void aClientThatNeverStopsSendingGetsTurnsOf16Reads() throws IOException {
+        try (Server server = Server.open(Options.parse("--port", "0", "--quiet"), line -> { })) {
+            // 1,000 requests of 400 bytes, arrived at once: 400,000 bytes, far more than a few turns can take
+            byte[][] payloads = new byte[1000][];
+            Arrays.setAll(payloads, i -> Arrays.copyOf(bytes(String.format("request %04d", i)), 396));
+            byte[] flood = Wire.frames(payloads);
+            ScriptedChannel socket = new ScriptedChannel().arrive(flood);
+            Conn conn = new Conn(socket, server.stats(), 1);
+            for (int wakeUp = 1; wakeUp <= 3; wakeUp++) {
+                int before = socket.readCalls().size();
+                server.connectionIo(conn);
+                List<ScriptedChannel.ReadCall> turn = socket.readCalls().subList(before, socket.readCalls().size());
+                checkTurnOfAFlood(wakeUp, turn);
+                long read = socket.readCalls().stream().mapToLong(call -> Math.max(0, call.returned())).sum();
+                int answered = (int) (read / 400) * 400;
+                assertThat(socket.written()).as(Exercise.EPOLL.notDone(String.format("After turn %d your server had read"
+                        + " %,d bytes: %,d whole requests, but it had answered %,d bytes of them, not %,d. A turn ends"
+                        + " after its last read, and every whole request that read brought is answered before it"
+                        + " ends: the socket's readiness says nothing about requests already in rbuf, so a request left"
+                        + " there waits until the client sends more, perhaps for ever.", wakeUp, read, read / 400,
+                        socket.written().length, answered))).isEqualTo(Arrays.copyOf(flood, answered));
+            }
+            socket.serveWhileReady(server, conn);
+            assertThat(socket.written()).as("every answer, in order, once the flood has been read").isEqualTo(flood);
+        }
+    }
+
+    @Test
+    void aQuietClientIsAnsweredWithinOneTurnOfAFlood() throws Exception {
+        LoopHold hold = new LoopHold();
+        // not --quiet: the server logs each request it answers, so the log shows their order
+        try (RunningServer running = RunningServer.start(server -> { }, hold);
+                Socket holder = Wire.connect(running.port());
+                Flood flood = Flood.connect(running.port());
+                Socket quiet = Wire.connect(running.port())) {
+            await().until(() -> running.stats().connections() == 3);
+            // While the loop is held, one client floods and another sends one small request: at the
+            // next wait both are ready, the flood with far more than a turn can take.
+            hold.hold(holder);
+            long queued = flood.fill();
+            Wire.send(quiet, bytes("ping"));
+            hold.release(holder);
+            assertThat(queued).as("bytes of the flood waiting in the kernel when the loop went on: more than three"
+                    + " turns' worth, or this test proves nothing").isGreaterThan(3L * READS_PER_TURN * BOOK_BUFFER);
+            CompletableFuture<Void> floodAnswers = flood.finishAndReadAnswers();
+            try {
+                assertThat(Wire.receive(quiet)).as("the answer to the quiet client").isEqualTo(bytes("ping"));
+            } catch (SocketTimeoutException e) {
+                fail(Exercise.EPOLL.notDone(String.format("A client sent one small request while another flooded"
+                        + " the server (%,d bytes of requests waiting, and more coming): it got no answer within %d s."
+                        + " Your loop served the flood and nobody else. See %s.", queued, Wire.READ_TIMEOUT_MILLIS / 1000,
+                        FAIRNESS)));
+            }
+            floodAnswers.get(30, TimeUnit.SECONDS);
+
+            long longestTurn = running.stats().mostReadsInOneTurn();
+            assertThat(longestTurn).as(Exercise.EPOLL.notDone(String.format("With %,d bytes of one client's requests"
+                    + " waiting, your loop read that connection up to %,d times in one wake-up (limit %d), and every other"
+                    + " client waited meanwhile. Under a flood a read never comes back empty: a loop that reads until it"
+                    + " does serves one client for as long as it sends, and the others starve. Give a connection a"
+                    + " turn of at most READS_PER_WAKE_UP (%d) reads per wake-up; level-triggered readiness reports"
+                    + " what it leaves in the socket at the next wait. See %s.", queued, longestTurn, READS_PER_TURN,
+                    READS_PER_TURN, FAIRNESS))).isLessThanOrEqualTo(READS_PER_TURN);
+            List<String> log = List.copyOf(running.log);
+            int held = log.indexOf("client says: hold");
+            int pinged = log.indexOf("client says: ping");
+            assertThat(pinged).as("the log holds the quiet client's request after the one that held the loop: %s",
+                    running.logExcerpt()).isGreaterThan(held).isGreaterThanOrEqualTo(0);
+            long floodFirst = log.subList(held, pinged).stream()
+                    .filter(line -> line.startsWith("client says: " + Flood.PAYLOAD_START)).count();
+            long oneTurn = (long) READS_PER_TURN * BOOK_BUFFER / Flood.REQUEST_SIZE; // whole 400-byte requests in 16 full reads
+            assertThat(floodFirst).as(Exercise.EPOLL.notDone(String.format("Both clients were ready at the same wait,"
+                    + " and your server answered %,d of the flood's requests before the quiet client's one (limit %d:"
+                    + " one turn, %d reads of at most %,d bytes). A ready connection must not wait for more than one"
+                    + " turn of each other connection. See %s.", floodFirst, oneTurn, READS_PER_TURN, BOOK_BUFFER,
+                    FAIRNESS))).isLessThanOrEqualTo(oneTurn);
+        }
+    }
+
+    /**
+     * The rule of a turn, for a connection whose every read fills the room it is offered: read
+     * again, but no more than {@value #READS_PER_TURN} times in one wake-up.
+     */
+    private static void checkTurnOfAFlood(int wakeUp, List<ScriptedChannel.ReadCall> turn) {
+        assertThat(turn.size()).as(Exercise.EPOLL.notDone(String.format("A client sent 400,000 bytes of requests at"
+                + " once. In wake-up %d your server read that connection %,d times (limit %d), answering as it went,"
+                + " and every other client waited all that time. Under a flood a read never comes back empty: a loop"
+                + " that reads until it does serves one client for as long as it sends, and the others starve. Give a"
+                + " connection a turn of at most READS_PER_WAKE_UP reads per wake-up; level-triggered readiness reports"
+                + " what it leaves in the socket at the next wait. (In this test, as in the real loop, every call of"
+                + " connectionIo is one wake-up.) See %s.", wakeUp, turn.size(), READS_PER_TURN, FAIRNESS)))
+                .isLessThanOrEqualTo(READS_PER_TURN);
+        for (int i = 0; i < turn.size(); i++) {
+            assertThat(turn.get(i).filled()).as("read %d of wake-up %d was offered %,d bytes and, with 400,000 bytes"
+                    + " arrived, returned %,d: the room it was offered is wrong", i + 1, wakeUp, turn.get(i).offered(),
+                    turn.get(i).returned()).isTrue();
+        }
+        String stopped = turn.isEmpty() ? "did not read that connection at all, though it was ready"
+                : String.format("read that connection %d times, and stopped, though each read filled the room it was"
+                        + " offered: more was waiting", turn.size());
+        assertThat(turn.size()).as(Exercise.EPOLL.notDone(String.format("A client sent 400,000 bytes of requests at"
+                + " once. In wake-up %d your server %s. Read again while a read fills its room, up to"
+                + " READS_PER_WAKE_UP (%d) reads in each wake-up: the budget is counted afresh at every wake-up, and a"
+                + " shorter turn costs one more wait for the same bytes. See %s.", wakeUp, stopped, READS_PER_TURN,
+                FAIRNESS))).isEqualTo(READS_PER_TURN);
     }
 
     /** The rule of one wake-up: every read but the last filled the room it was offered; the last did not. */

@@ -19,6 +19,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.awaitility.core.ConditionTimeoutException;
@@ -273,17 +275,57 @@ class IdleTimeoutExerciseTest {
         }
     }
 
-    /** A server on the test's clock; the stub refuses {@code --idle-timeout}, which says where to start. */
+    @Test
+    @Order(6)
+    void aClientThatFloodsIsNotIdleAfterItsTurn() throws Exception {
+        // Here the server's clock moves one millisecond per read, on any connection: a turn of 16
+        // reads lasts 16 ms of it, longer than the 10 ms timeout. A connection is idle only if it
+        // was not served for the timeout, so one that has just had a long turn is not.
+        LoopHold hold = new LoopHold();
+        Consumer<Server> clockOfReads = server -> server.useClock(() -> START + server.stats().reads());
+        String[] args = {"--idle-timeout", "10"}; // and not --quiet: the loop is held in its log (LoopHold)
+        try (RunningServer running = startRefusable(() -> RunningServer.start(clockOfReads, hold, args), args);
+                Socket holder = Wire.connect(running.port());
+                Flood flood = Flood.connect(running.port())) {
+            await().until(() -> running.stats().connections() == 2);
+            hold.hold(holder);
+            long queued = flood.fill(); // many turns' worth, waiting in the kernel when the loop goes on
+            hold.release(holder);
+            try {
+                flood.finishAndReadAnswers().get(60, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                fail(Exercise.IDLE_TIMEOUT.notDone(String.format("A client that had sent %,d bytes of requests at once"
+                        + " was cut off while the server was answering them (%s). On this test's clock each read"
+                        + " takes 1 ms, so a turn of 16 reads lasts longer than the 10 ms timeout: touch a connection"
+                        + " after serving it, not before, or the very client the loop is busy with looks idle. The"
+                        + " log: %s", queued, e.getCause().getMessage(), Flood.logWithoutFlood(running.log))));
+            }
+            // and the loop's timer kept working while the flood was served: the silent holder is gone
+            awaitClosed(holder, "a client silent since its first request, while another flooded", running);
+            assertThat(running.stats().connections()).as("open connections: the flooding client's").isEqualTo(1);
+        }
+    }
+
+    /** A server on the test's clock. */
     private RunningServer start(Consumer<Server> setup, String... args) throws IOException {
+        return startRefusable(() -> RunningServer.start(server -> {
+            server.useClock(now::get);
+            setup.accept(server);
+        }, args), args);
+    }
+
+    /** Starts a server with {@code args}, which the stub refuses, as it refuses {@code --idle-timeout}: the refusal says where to start. */
+    private static RunningServer startRefusable(ServerStart start, String... args) throws IOException {
         try {
-            return RunningServer.start(server -> {
-                server.useClock(now::get);
-                setup.accept(server);
-            }, args);
+            return start.start();
         } catch (IllegalArgumentException e) {
             fail(Exercise.IDLE_TIMEOUT.notDone("The server refused " + Arrays.toString(args) + ": " + e.getMessage()));
             throw e; // not reached
         }
+    }
+
+    private interface ServerStart {
+        RunningServer start() throws IOException;
     }
 
     /** A request and its answer, on a connection that must stay open; if it does not, the log says why. */

@@ -47,6 +47,11 @@ final class RunningServer implements AutoCloseable {
 
     /** Like {@link #start(String...)}, letting the test adjust the server before its loop starts. */
     static RunningServer start(Consumer<Server> setup, String... args) throws IOException {
+        return start(setup, line -> { }, args);
+    }
+
+    /** Like {@link #start(Consumer, String...)}, handing every log line to {@code alsoLog} too, on the loop thread. */
+    static RunningServer start(Consumer<Server> setup, Consumer<String> alsoLog, String... args) throws IOException {
         List<String> all = new ArrayList<>(List.of("--port", "0"));
         all.addAll(List.of(args));
         Queue<String> log = new ConcurrentLinkedQueue<>();
@@ -55,6 +60,7 @@ final class RunningServer implements AutoCloseable {
             if (logged.incrementAndGet() <= MAX_LOG_LINES) { // a loop stuck logging must not fill the heap
                 log.add(line);
             }
+            alsoLog.accept(line);
         };
         RunningServer running = new RunningServer(Server.open(Options.parse(all.toArray(String[]::new)), keep), log);
         setup.accept(running.server);
@@ -119,7 +125,9 @@ final class RunningServer implements AutoCloseable {
     String logExcerpt() {
         List<String> lines = List.copyOf(log);
         int shown = Math.min(lines.size(), 12);
-        return lines.subList(0, shown) + (lines.size() > shown ? " and " + (lines.size() - shown) + " more lines" : "");
+        List<String> first = lines.subList(0, shown).stream()
+                .map(line -> line.length() > 100 ? line.substring(0, 100) + "..." : line).toList();
+        return first + (lines.size() > shown ? " and " + (lines.size() - shown) + " more lines" : "");
     }
 
     /** Stops the server; throws {@link EventLoopDied} if its loop thread died, with the loop's exception. */
