@@ -10,8 +10,8 @@ import java.nio.channels.SocketChannel;
  *
  * <p>The buffers are fixed: a read buffer and a write buffer of {@code 4 + k_max_msg} bytes
  * each, as in the book, so one connection never holds more than two whole messages, however much
- * its client sends. (A connection may be given larger ones, as the book's second edition reads
- * into a larger buffer; the tests use that to make a batch outgrow the write buffer.)
+ * its client sends. (A server may give its connections larger ones, {@code --rbuf} and
+ * {@code --wbuf}, as the book's second edition reads into a larger buffer.)
  *
  * <p>Like the C code, this class keeps the fill levels in plain {@code int} fields
  * ({@code rbufSize}, {@code wbufSize}, {@code wbufSent}), and the server sets a buffer's position
@@ -52,16 +52,9 @@ final class Conn {
     // end::conn-buffers[]
 
     /**
-     * A new connection on {@code socket}, whose reads and writes {@code stats} counts, with the
-     * book's buffers: {@value #BOOK_BUFFER} bytes each, one largest message and its header.
-     */
-    Conn(SocketChannel socket, Stats stats, int id) {
-        this(socket, stats, id, BOOK_BUFFER, BOOK_BUFFER);
-    }
-
-    /**
-     * Like {@link #Conn(SocketChannel, Stats, int)}, with buffers of the given sizes, as the book's
-     * second edition reads into a larger buffer. Each must hold at least one largest message.
+     * A new connection on {@code socket}, whose reads and writes {@code stats} counts, with
+     * buffers of the given sizes: each must hold at least one largest message and its header,
+     * {@value #BOOK_BUFFER} bytes, the book's size.
      */
     Conn(SocketChannel socket, Stats stats, int id, int rbufCapacity, int wbufCapacity) {
         if (rbufCapacity < BOOK_BUFFER || wbufCapacity < BOOK_BUFFER) {

@@ -3,7 +3,6 @@ package dev.eventloop.chapter06;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
-import java.util.OptionalLong;
 
 /**
  * The course's main demo: starts the event loop server on a free port, runs the pipelining
@@ -44,7 +43,7 @@ public final class Demo {
     /** What {@link #main} does, printing to {@code out}; throws if a reply is missing or wrong. */
     static void run(PrintStream out, boolean trace) throws IOException, InterruptedException {
         Options serverOptions = new Options(Options.DEFAULT_HOST, 0, false, trace, Options.BOOK_BUFFER, Options.BOOK_BUFFER,
-                OptionalLong.empty(), List.of());
+                List.of());
         try (Server server = Server.open(serverOptions, line -> out.println("[server] " + line))) {
             Thread loop = new Thread(server::run, "event-loop");
             loop.start();

@@ -81,12 +81,8 @@ public final class Server implements Closeable {
             + " (rbufSize == capacity). A full buffer holds a whole message, and whole messages must"
             + " be consumed before the next read; see docs/06-eventloop.md, \"tryFillBuffer\".";
 
-    /** What accepts a connection; tests replace it to simulate "Too many open files". */
-    interface Acceptor {
-        SocketChannel accept(ServerSocketChannel listener) throws IOException;
-    }
-
     private final ServerSocketChannel listener;
+    private final Acceptor acceptor;
     private final Stats stats = new Stats();
     private final Trace trace;
     private final Poll poll;
@@ -102,13 +98,14 @@ public final class Server implements Closeable {
      * is the key. Insertion order keeps the poll list, and so the trace, in accept order.
      */
     private final Map<SocketChannel, Conn> fd2conn = new LinkedHashMap<>();
-    private Acceptor acceptor = ServerSocketChannel::accept;
     private int nextConnId = 1;
     private long acceptPausedUntil;
     private boolean acceptFailing;
 
-    private Server(ServerSocketChannel listener, Options options, Consumer<String> log) throws IOException {
+    private Server(ServerSocketChannel listener, Acceptor acceptor, Options options, Consumer<String> log)
+            throws IOException {
         this.listener = listener;
+        this.acceptor = acceptor;
         this.trace = options.trace() ? Trace.printingTo(log) : Trace.OFF;
         this.poll = new Poll(stats, trace);
         this.quiet = options.quiet();
@@ -120,17 +117,14 @@ public final class Server implements Closeable {
     /**
      * Binds a nonblocking listening socket at {@code options.host():options.port()} (port 0
      * picks a free port; see {@link #port()}). Call {@link #run()} to serve.
-     *
-     * @throws IllegalArgumentException if {@code options} ask for an idle timeout, which this
-     *     server does not have
      */
     public static Server open(Options options, Consumer<String> log) throws IOException {
-        if (options.idleTimeout().isPresent()) {
-            // As in the book's chapter 6, a connection lasts as long as its client keeps it open.
-            throw new IllegalArgumentException("--idle-timeout: this server keeps idle connections open;"
-                    + " exercise 4 (docs/exercises/04-idle-timeout.md) adds the timeout");
-        }
-        closeOneChannelEarly();
+        return open(options, log, ServerSocketChannel::accept);
+    }
+
+    /** Like {@link #open(Options, Consumer)}, accepting each connection with {@code acceptor}. */
+    static Server open(Options options, Consumer<String> log, Acceptor acceptor) throws IOException {
+        JdkQuirks.closeOneChannelEarly();
         ServerSocketChannel listener = ServerSocketChannel.open();
         try {
             // The book sets SO_REUSEADDR here; the JDK already does so on every listening socket.
@@ -139,25 +133,12 @@ public final class Server implements Closeable {
             listener.bind(new InetSocketAddress(options.host(), options.port()), BACKLOG);
             // set the listen fd to nonblocking mode: the loop must never block anywhere but in poll
             listener.configureBlocking(false);
-            return new Server(listener, options, log);
+            return new Server(listener, acceptor, options, log);
         } catch (IOException e) {
             listener.close();
             throw e;
         }
     }
-
-    // tag::close-one-channel-early[]
-    /**
-     * The JDK sets up its socket-closing machinery ({@code sun.nio.ch.FileDispatcherImpl}) on the
-     * first close of a socket, and that setup needs a spare file descriptor. If the first close
-     * came while the process is out of descriptors, the setup would fail for good, and every later
-     * close would throw {@code NoClassDefFoundError}: the loop would die just as clients leave
-     * and free descriptors. Closing one channel now, while descriptors are plentiful, avoids that.
-     */
-    private static void closeOneChannelEarly() throws IOException {
-        SocketChannel.open().close();
-    }
-    // end::close-one-channel-early[]
 
     /** The port the server listens on. */
     public int port() {
@@ -169,9 +150,6 @@ public final class Server implements Closeable {
         return stats;
     }
 
-    void acceptWith(Acceptor acceptor) {
-        this.acceptor = acceptor;
-    }
 
     // tag::event-loop[]
     /** Runs the event loop on the calling thread until {@link #close()} is called. */
@@ -260,8 +238,7 @@ public final class Server implements Closeable {
                 // No stall: the read that brought this response's request may have brought more
                 // requests after it. They are already in rbuf, so the client may send nothing
                 // more, and POLLIN would never fire for them. Answer them now.
-                while (tryOneRequest(conn)) {
-                }
+                processRequests(conn);
             }
         } else {
             throw new IllegalStateException("not expected: " + conn.state);
@@ -278,11 +255,12 @@ public final class Server implements Closeable {
 
     // tag::try-fill-buffer[]
     private boolean tryFillBuffer(Conn conn) {
-        // try to fill the buffer
-        assert conn.rbufSize < conn.rbuf.capacity() : NO_ROOM_TO_READ;
+        // try to fill the buffer: the room after the data, the book's sizeof(conn->rbuf) - conn->rbuf_size
+        int room = conn.rbuf.capacity() - conn.rbufSize;
+        assert room > 0 : NO_ROOM_TO_READ;
         int rv;
         try {
-            conn.rbuf.limit(conn.rbuf.capacity()).position(conn.rbufSize);
+            conn.rbuf.limit(conn.rbufSize + room).position(conn.rbufSize);
             rv = conn.channel.read(conn.rbuf);
         } catch (IOException e) {
             log.accept("read() error: " + e.getMessage());
@@ -304,13 +282,20 @@ public final class Server implements Closeable {
         }
         conn.rbufSize += rv;
 
+        processRequests(conn);
+        return conn.state == STATE_REQ;
+    }
+    // end::try-fill-buffer[]
+
+    // tag::process-requests[]
+    /** Answers the whole requests in rbuf: after each read, and after a response has gone out. */
+    private void processRequests(Conn conn) {
         // Try to process requests one by one.
         // Why is there a loop? Please read the explanation of "pipelining".
         while (tryOneRequest(conn)) {
         }
-        return conn.state == STATE_REQ;
     }
-    // end::try-fill-buffer[]
+    // end::process-requests[]
 
     // tag::try-one-request[]
     private boolean tryOneRequest(Conn conn) {
@@ -347,7 +332,7 @@ public final class Server implements Closeable {
         conn.wbufSize = conn.wbuf.position();
 
         // remove the request from the buffer.
-        // note: frequent memmove is inefficient (exercise 2 defers it).
+        // note: frequent memmove is inefficient.
         int remain = conn.rbufSize - msgSize;
         if (remain > 0) {
             memmove(conn.rbuf, 0, msgSize, remain);
@@ -488,8 +473,7 @@ public final class Server implements Closeable {
         }
         fd2conn.clear();
         stats.connectionTableSize(0);
-        close(listener);
-        close(poll);
+        closeListenerAndPoller();
         log.accept("stopped (closed the listener and " + open + " connections)");
     }
 
@@ -504,21 +488,24 @@ public final class Server implements Closeable {
         poll.wakeup();
     }
 
+    /** Closes what the loop waits on: the listener, and the poller. */
+    private void closeListenerAndPoller() {
+        close(listener);
+        close(poll);
+    }
+
     /**
      * Stops the loop and waits until it has closed the listener and every connection. Safe to
      * call from any thread, more than once, and before {@link #run()}.
      */
     @Override
     public void close() {
-        lifecycle.stop(this::wakeup, () -> {
-            close(listener);
-            close(poll);
-        });
+        lifecycle.stop(this::wakeup, this::closeListenerAndPoller);
     }
 
     /**
-     * Runs the server: {@code --port N} (default 1234), {@code --host H} (default 127.0.0.1),
-     * {@code --quiet}, {@code --trace}. Stop it with Ctrl-C.
+     * Runs the server with the options of {@link Options#SERVER_USAGE}: by default on
+     * 127.0.0.1:1234, logging each request. Stop it with Ctrl-C.
      */
     public static void main(String[] args) throws IOException {
         Options options = Options.parseOrExit(args);

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What the loop does when {@code accept} fails ("Too many open files") or a new connection's
- * setup does, simulated through {@link Server#acceptWith}. {@link HardeningTest} shows the loop
+ * setup does, simulated through the package-private {@code Server.open} that takes an {@link Acceptor}. {@link HardeningTest} shows the loop
  * survives an episode; these pin down the pause, the log lines and the failed connection.
  */
 @Timeout(30)
@@ -27,9 +27,9 @@ class AcceptFailuresTest {
 
     @Test
     void whileAcceptKeepsFailingTheLoopRetriesOncePerPauseAndWaitsInBetween() throws IOException {
-        try (RunningServer running = RunningServer.start(server -> server.acceptWith(listener -> {
+        try (RunningServer running = RunningServer.accepting(listener -> {
             throw new IOException(TOO_MANY);
-        }), "--quiet"); Socket waiting = Wire.connect(running.port())) { // stays in the backlog
+        }, "--quiet"); Socket waiting = Wire.connect(running.port())) { // stays in the backlog
             await().until(() -> running.stats().acceptAttempts() > 0);
             long start = System.nanoTime();
             long attempts = running.stats().acceptAttempts();
@@ -53,12 +53,12 @@ class AcceptFailuresTest {
     @Test
     void anOrdinaryAcceptLogsNothingAndAnEpisodeLogsItsStartAndItsEndOnce() throws IOException {
         AtomicBoolean outOfDescriptors = new AtomicBoolean();
-        try (RunningServer running = RunningServer.start(server -> server.acceptWith(listener -> {
+        try (RunningServer running = RunningServer.accepting(listener -> {
             if (outOfDescriptors.get()) {
                 throw new IOException(TOO_MANY);
             }
             return listener.accept();
-        }), "--quiet"); Socket first = Wire.connect(running.port())) {
+        }, "--quiet"); Socket first = Wire.connect(running.port())) {
             roundTrip(first, "an ordinary accept");
 
             outOfDescriptors.set(true);
@@ -78,7 +78,7 @@ class AcceptFailuresTest {
     @Test
     void aConnectionWhoseSetupFailsIsClosedAndTheNextOneIsServed() throws IOException {
         List<FaultyChannel> refused = new CopyOnWriteArrayList<>();
-        try (RunningServer running = RunningServer.start(server -> server.acceptWith(listener -> {
+        try (RunningServer running = RunningServer.accepting(listener -> {
             SocketChannel accepted = listener.accept();
             if (accepted == null || !refused.isEmpty()) {
                 return accepted;
@@ -88,7 +88,7 @@ class AcceptFailuresTest {
                     .refusingOptionsWith(new IOException("Protocol not available"));
             refused.add(faulty);
             return faulty;
-        }), "--quiet")) {
+        }, "--quiet")) {
             try (Socket socket = Wire.connect(running.port())) {
                 assertThat(Wire.closedByPeer(socket)).as("the server closes a connection it cannot set up").isTrue();
             }

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,7 +24,7 @@ class OptionsTest {
     void theServerTakesItsFourOptions() {
         Options options = Options.parse("--host", "127.0.0.2", "--port", "0", "--quiet", "--trace");
 
-        assertThat(options).isEqualTo(new Options("127.0.0.2", 0, true, true, 4100, 4100, OptionalLong.empty(), List.of()));
+        assertThat(options).isEqualTo(new Options("127.0.0.2", 0, true, true, 4100, 4100, List.of()));
     }
 
     @Test
@@ -39,19 +38,9 @@ class OptionsTest {
     }
 
     @Test
-    void anIdleTimeoutIsAPositiveNumberOfMilliseconds() {
-        assertThat(Options.parse("--idle-timeout", "5000").idleTimeout()).hasValue(5000);
-        assertThat(Options.parse().idleTimeout()).isEmpty();
-        assertThatThrownBy(() -> Options.parse("--idle-timeout", "0")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("--idle-timeout needs milliseconds from 1");
-        assertThatThrownBy(() -> Options.parse("--idle-timeout", "5s")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("--idle-timeout needs milliseconds");
-    }
-
-    @Test
-    void chapterSixRefusesAnIdleTimeoutItDoesNotHave() {
-        assertThatThrownBy(() -> Server.open(Options.parse("--port", "0", "--idle-timeout", "5000"), line -> { }))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exercise 4");
+    void thereIsNoIdleTimeout() {
+        assertThatThrownBy(() -> Options.parse("--idle-timeout", "5000")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown option --idle-timeout");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.eventloop.chapter06;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -48,6 +49,21 @@ final class RunningServer implements AutoCloseable {
 
     /** Like {@link #start(Consumer, String...)}, handing every log line to {@code alsoLog} too, on the loop thread. */
     static RunningServer start(Consumer<Server> setup, Consumer<String> alsoLog, String... args) throws IOException {
+        return start(ServerSocketChannel::accept, setup, alsoLog, args);
+    }
+
+    /** Like {@link #start(String...)}, the server accepting each connection with {@code acceptor}. */
+    static RunningServer accepting(Acceptor acceptor, String... args) throws IOException {
+        return start(acceptor, server -> { }, line -> { }, args);
+    }
+
+    /** Like {@link #accepting(Acceptor, String...)}, letting the test adjust the server before its loop starts. */
+    static RunningServer accepting(Acceptor acceptor, Consumer<Server> setup, String... args) throws IOException {
+        return start(acceptor, setup, line -> { }, args);
+    }
+
+    private static RunningServer start(Acceptor acceptor, Consumer<Server> setup, Consumer<String> alsoLog, String... args)
+            throws IOException {
         List<String> all = new ArrayList<>(List.of("--port", "0"));
         all.addAll(List.of(args));
         Queue<String> log = new ConcurrentLinkedQueue<>();
@@ -55,7 +71,8 @@ final class RunningServer implements AutoCloseable {
             log.add(line);
             alsoLog.accept(line);
         };
-        RunningServer running = new RunningServer(Server.open(Options.parse(all.toArray(String[]::new)), keep), log);
+        RunningServer running = new RunningServer(Server.open(Options.parse(all.toArray(String[]::new)), keep, acceptor),
+                log);
         setup.accept(running.server);
         LIVE.add(running);
         running.thread.start();

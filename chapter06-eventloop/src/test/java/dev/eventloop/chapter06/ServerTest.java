@@ -1,5 +1,6 @@
 package dev.eventloop.chapter06;
 
+import static dev.eventloop.chapter06.Wire.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -195,13 +196,13 @@ class ServerTest {
 
     /** A server whose side of each connection has a fixed 16 KiB send buffer: writes block early. */
     private static RunningServer startWithSmallSendBuffers() throws IOException {
-        return RunningServer.start(server -> server.acceptWith(listener -> {
+        return RunningServer.accepting(listener -> {
             SocketChannel accepted = listener.accept();
             if (accepted != null) {
                 accepted.setOption(StandardSocketOptions.SO_SNDBUF, 16 * 1024);
             }
             return accepted;
-        }));
+        });
     }
 
     private static Socket connectWithReceiveBuffer(int port, int bytes) throws IOException {
@@ -370,9 +371,5 @@ class ServerTest {
         socket.getOutputStream().write(new byte[] {0x05, 0x00, 0x00, 0x00, 'a'});
         socket.setSoLinger(true, 0); // close() sends RST instead of FIN
         socket.close();
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

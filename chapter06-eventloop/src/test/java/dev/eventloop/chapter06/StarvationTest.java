@@ -1,10 +1,10 @@
 package dev.eventloop.chapter06;
 
+import static dev.eventloop.chapter06.Wire.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Timeout;
 class StarvationTest {
     /** The bounded turn of exercise 1, for comparison: 16 reads of at most 4 + 4096 bytes. */
     private static final int BOUNDED_TURN_READS = 16;
-    private static final int BOOK_BUFFER = 4 + 4096;
 
     @Test
     void aFloodingClientHasTheLoopToItselfUntilItsSocketIsEmpty() throws Exception {
@@ -37,7 +36,7 @@ class StarvationTest {
             Wire.send(quiet, bytes("ping"));
             hold.release(holder);
             assertThat(queued).as("bytes of the flood waiting in the kernel: more than three bounded turns' worth")
-                    .isGreaterThan(3L * BOUNDED_TURN_READS * BOOK_BUFFER);
+                    .isGreaterThan(3L * BOUNDED_TURN_READS * Conns.BOOK_BUFFER);
             var floodAnswers = flood.finishAndReadAnswers();
             assertThat(Wire.receive(quiet)).as("the quiet client's answer, in the end").isEqualTo(bytes("ping"));
             floodAnswers.get(60, TimeUnit.SECONDS);
@@ -52,11 +51,7 @@ class StarvationTest {
                     .filter(line -> line.startsWith("client says: " + Flood.PAYLOAD_START)).count();
             assertThat(floodFirst).as("the flood's requests answered before the quiet client's one, ready at the same"
                     + " wait: more than one bounded turn's worth").isGreaterThan(
-                    (long) BOUNDED_TURN_READS * BOOK_BUFFER / Flood.REQUEST_SIZE);
+                    (long) BOUNDED_TURN_READS * Conns.BOOK_BUFFER / Flood.REQUEST_SIZE);
         }
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
 /** Raw protocol IO for tests: frames written and read by hand, with timeouts on every socket. */
@@ -49,6 +50,11 @@ final class Wire {
             throw new EOFException("EOF in a response payload (" + payload.length + " of " + len + " bytes)");
         }
         return payload;
+    }
+
+    /** The UTF-8 bytes of {@code text}: a payload written as text. */
+    static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     static void send(Socket socket, byte[] payload) throws IOException {

@@ -2,10 +2,10 @@ package dev.eventloop.chapter06;
 
 import static dev.eventloop.chapter06.Conn.State.STATE_END;
 import static dev.eventloop.chapter06.Conn.State.STATE_REQ;
+import static dev.eventloop.chapter06.Wire.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +36,7 @@ class WriteFailuresTest {
     @Test
     void aShortWriteIsFollowedAtOnceByAnotherUntilTheResponseIsOut() {
         FaultyChannel socket = new FaultyChannel().takingAtMost(3); // room for 3 bytes per write
-        Conn conn = new Conn(socket, server.stats(), 1);
+        Conn conn = Conns.withBooksBuffers(socket, server.stats(), 1);
         byte[] frame = Protocol.encode(bytes("hello world")); // 4 + 11 bytes
         socket.arrive(frame);
 
@@ -52,7 +52,7 @@ class WriteFailuresTest {
     @Test
     void aFailingWriteEndsTheConnectionAndIsLoggedOnce() {
         FaultyChannel socket = new FaultyChannel().failingWritesWith(new IOException("Broken pipe"));
-        Conn conn = new Conn(socket, server.stats(), 1);
+        Conn conn = Conns.withBooksBuffers(socket, server.stats(), 1);
         socket.arrive(Wire.frames(bytes("one"), bytes("two"))); // one read brings both
 
         server.connectionIo(conn);
@@ -61,9 +61,5 @@ class WriteFailuresTest {
         assertThat(log).as("the second request is not handled: the connection is over")
                 .containsExactly("client says: one", "write() error: Broken pipe");
         assertThat(server.stats().writes()).as("a failed write is not retried").isEqualTo(1);
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

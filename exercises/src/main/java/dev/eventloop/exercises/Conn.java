@@ -10,8 +10,8 @@ import java.nio.channels.SocketChannel;
  *
  * <p>The buffers are fixed: a read buffer and a write buffer of {@code 4 + k_max_msg} bytes
  * each, as in the book, so one connection never holds more than two whole messages, however much
- * its client sends. (A connection may be given larger ones, as the book's second edition reads
- * into a larger buffer; the tests use that to make a batch outgrow the write buffer.)
+ * its client sends. (A server may give its connections larger ones, {@code --rbuf} and
+ * {@code --wbuf}, as the book's second edition reads into a larger buffer.)
  *
  * <p>Like the C code, this class keeps the fill levels in plain {@code int} fields
  * ({@code rbufSize}, {@code wbufSize}, {@code wbufSent}), and the server sets a buffer's position
@@ -43,8 +43,8 @@ final class Conn {
     final int id;
     State state = State.STATE_REQ;
     // buffer for reading
-    int rbufSize = 0;
     // ---- EXERCISE 2 (deferred-memmove) begin: docs/exercises/02-deferred-memmove.md (fields) ----
+    int rbufSize = 0;
     // ---- EXERCISE 2 (deferred-memmove) end ----
     final ByteBuffer rbuf;
     // buffer for writing
@@ -59,16 +59,9 @@ final class Conn {
     // end::conn-buffers[]
 
     /**
-     * A new connection on {@code socket}, whose reads and writes {@code stats} counts, with the
-     * book's buffers: {@value #BOOK_BUFFER} bytes each, one largest message and its header.
-     */
-    Conn(SocketChannel socket, Stats stats, int id) {
-        this(socket, stats, id, BOOK_BUFFER, BOOK_BUFFER);
-    }
-
-    /**
-     * Like {@link #Conn(SocketChannel, Stats, int)}, with buffers of the given sizes, as the book's
-     * second edition reads into a larger buffer. Each must hold at least one largest message.
+     * A new connection on {@code socket}, whose reads and writes {@code stats} counts, with
+     * buffers of the given sizes: each must hold at least one largest message and its header,
+     * {@value #BOOK_BUFFER} bytes, the book's size.
      */
     Conn(SocketChannel socket, Stats stats, int id, int rbufCapacity, int wbufCapacity) {
         if (rbufCapacity < BOOK_BUFFER || wbufCapacity < BOOK_BUFFER) {
@@ -89,10 +82,14 @@ final class Conn {
         lastActiveMillis = nowMillis;
     }
 
-    /** When this connection was last {@linkplain #touch touched}; each call is counted in {@link Stats#idleChecks()}. */
-    long lastActiveMillis() {
+    /**
+     * When this connection's idle timeout runs out: its last {@linkplain #touch activity} plus
+     * {@code timeoutMillis}. Each call is one idle check, counted in {@link Stats#idleChecks()}:
+     * how many connections the server examined, whatever structure it keeps them in.
+     */
+    long idleDeadline(long timeoutMillis) {
         stats.idleChecked();
-        return lastActiveMillis;
+        return lastActiveMillis + timeoutMillis;
     }
 
     // ---- given for exercise 4 (idle-timeout) end ----

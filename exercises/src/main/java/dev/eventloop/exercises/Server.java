@@ -4,14 +4,12 @@ import static dev.eventloop.exercises.Conn.State.STATE_END;
 import static dev.eventloop.exercises.Conn.State.STATE_REQ;
 import static dev.eventloop.exercises.Conn.State.STATE_RES;
 // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (imports) ----
-// ---- EXERCISE 1 (epoll) end ----
-// ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (imports) ----
-// ---- EXERCISE 4 (idle-timeout) end ----
 import static dev.eventloop.exercises.Poll.POLLERR;
 import static dev.eventloop.exercises.Poll.POLLIN;
 import static dev.eventloop.exercises.Poll.POLLOUT;
 
 import dev.eventloop.exercises.Poll.PollFd;
+// ---- EXERCISE 1 (epoll) end ----
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -21,7 +19,9 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+// ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (imports) ----
 import java.util.LinkedHashMap;
+// ---- EXERCISE 4 (idle-timeout) end ----
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -97,29 +97,27 @@ public final class Server implements Closeable {
             + " (rbufSize == capacity). A full buffer holds a whole message, and whole messages must"
             + " be consumed before the next read; see docs/06-eventloop.md, \"tryFillBuffer\".";
 
-    /** What accepts a connection; tests replace it to simulate "Too many open files". */
-    interface Acceptor {
-        SocketChannel accept(ServerSocketChannel listener) throws IOException;
-    }
-
     private final ServerSocketChannel listener;
+    private final Acceptor acceptor;
     private final Stats stats = new Stats();
     private final Trace trace;
+    // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (the poller) ----
     private final Poll poll;
-    private final Epoll epoll; // given for exercise 1 (epoll)
+    // ---- EXERCISE 1 (epoll) end ----
     private final Lifecycle lifecycle = new Lifecycle();
     private final boolean quiet;
     /** Each new connection's buffer sizes: the book's 4 + 4096 unless {@code --rbuf}/{@code --wbuf} say more. */
     private final int rbufCapacity;
     private final int wbufCapacity;
     private final Consumer<String> log;
+    // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (the connection table) ----
     /**
      * The connection table, the book's {@code fd2conn}. C indexes a vector by the file
      * descriptor, a small integer; Java has no descriptor numbers, so the channel object itself
      * is the key. Insertion order keeps the poll list, and so the trace, in accept order.
      */
     private final Map<SocketChannel, Conn> fd2conn = new LinkedHashMap<>();
-    private Acceptor acceptor = ServerSocketChannel::accept;
+    // ---- EXERCISE 4 (idle-timeout) end ----
     private int nextConnId = 1;
     private long acceptPausedUntil;
     private boolean acceptFailing;
@@ -129,14 +127,15 @@ public final class Server implements Closeable {
     /** The book's {@code get_monotonic_msec()}; tests replace it ({@link #useClock}) to move time by hand. */
     private LongSupplier clock = () -> System.nanoTime() / 1_000_000;
     // ---- given for exercise 4 (idle-timeout) end ----
-    // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (fields) ----
-    // ---- EXERCISE 4 (idle-timeout) end ----
 
-    private Server(ServerSocketChannel listener, Options options, Consumer<String> log) throws IOException {
+    private Server(ServerSocketChannel listener, Acceptor acceptor, Options options, Consumer<String> log)
+            throws IOException {
         this.listener = listener;
+        this.acceptor = acceptor;
         this.trace = options.trace() ? Trace.printingTo(log) : Trace.OFF;
+        // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (the poller) ----
         this.poll = new Poll(stats, trace);
-        this.epoll = new Epoll(stats, trace); // given for exercise 1 (epoll)
+        // ---- EXERCISE 1 (epoll) end ----
         this.quiet = options.quiet();
         this.rbufCapacity = options.rbuf();
         this.wbufCapacity = options.wbuf();
@@ -147,19 +146,14 @@ public final class Server implements Closeable {
     /**
      * Binds a nonblocking listening socket at {@code options.host():options.port()} (port 0
      * picks a free port; see {@link #port()}). Call {@link #run()} to serve.
-     *
-     * @throws IllegalArgumentException if {@code options} ask for an idle timeout, which this
-     *     server does not have
      */
     public static Server open(Options options, Consumer<String> log) throws IOException {
-        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md ----
-        if (options.idleTimeout().isPresent()) {
-            // As in the book's chapter 6, a connection lasts as long as its client keeps it open.
-            throw new IllegalArgumentException("--idle-timeout: this server keeps idle connections open;"
-                    + " exercise 4 (docs/exercises/04-idle-timeout.md) adds the timeout");
-        }
-        // ---- EXERCISE 4 (idle-timeout) end ----
-        closeOneChannelEarly();
+        return open(options, log, ServerSocketChannel::accept);
+    }
+
+    /** Like {@link #open(Options, Consumer)}, accepting each connection with {@code acceptor}. */
+    static Server open(Options options, Consumer<String> log, Acceptor acceptor) throws IOException {
+        JdkQuirks.closeOneChannelEarly();
         ServerSocketChannel listener = ServerSocketChannel.open();
         try {
             // The book sets SO_REUSEADDR here; the JDK already does so on every listening socket.
@@ -168,25 +162,12 @@ public final class Server implements Closeable {
             listener.bind(new InetSocketAddress(options.host(), options.port()), BACKLOG);
             // set the listen fd to nonblocking mode: the loop must never block anywhere but in poll
             listener.configureBlocking(false);
-            return new Server(listener, options, log);
+            return new Server(listener, acceptor, options, log);
         } catch (IOException e) {
             listener.close();
             throw e;
         }
     }
-
-    // tag::close-one-channel-early[]
-    /**
-     * The JDK sets up its socket-closing machinery ({@code sun.nio.ch.FileDispatcherImpl}) on the
-     * first close of a socket, and that setup needs a spare file descriptor. If the first close
-     * came while the process is out of descriptors, the setup would fail for good, and every later
-     * close would throw {@code NoClassDefFoundError}: the loop would die just as clients leave
-     * and free descriptors. Closing one channel now, while descriptors are plentiful, avoids that.
-     */
-    private static void closeOneChannelEarly() throws IOException {
-        SocketChannel.open().close();
-    }
-    // end::close-one-channel-early[]
 
     /** The port the server listens on. */
     public int port() {
@@ -197,10 +178,6 @@ public final class Server implements Closeable {
     public Stats stats() {
         return stats;
     }
-
-    void acceptWith(Acceptor acceptor) {
-        this.acceptor = acceptor;
-    }
     // ---- given for exercise 4 (idle-timeout) begin ----
 
     /** Makes {@code clock} the server's clock, in milliseconds; before {@link #run()}. */
@@ -208,6 +185,7 @@ public final class Server implements Closeable {
         this.clock = clock;
     }
     // ---- given for exercise 4 (idle-timeout) end ----
+
 
     // tag::event-loop[]
     /** Runs the event loop on the calling thread until {@link #close()} is called. */
@@ -288,8 +266,8 @@ public final class Server implements Closeable {
         }
         // creating the struct Conn
         Conn conn = new Conn(connfd, stats, nextConnId++, rbufCapacity, wbufCapacity);
+        // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (the new connection) ----
         connPut(conn);
-        // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (register the new connection) ----
         // ---- EXERCISE 1 (epoll) end ----
     }
     // end::accept-new-conn[]
@@ -304,10 +282,7 @@ public final class Server implements Closeable {
                 // No stall: the read that brought this response's request may have brought more
                 // requests after it. They are already in rbuf, so the client may send nothing
                 // more, and POLLIN would never fire for them. Answer them now.
-                // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md ----
-                while (tryOneRequest(conn)) {
-                }
-                // ---- EXERCISE 3 (batched-writes) end ----
+                processRequests(conn);
             }
         } else {
             throw new IllegalStateException("not expected: " + conn.state);
@@ -329,14 +304,13 @@ public final class Server implements Closeable {
     // tag::try-fill-buffer[]
     private boolean tryFillBuffer(Conn conn) {
         // ---- EXERCISE 2 (deferred-memmove) begin: docs/exercises/02-deferred-memmove.md (before the read) ----
+        // try to fill the buffer: the room after the data, the book's sizeof(conn->rbuf) - conn->rbuf_size
+        int room = conn.rbuf.capacity() - conn.rbufSize;
         // ---- EXERCISE 2 (deferred-memmove) end ----
-        // try to fill the buffer
-        assert conn.rbufSize < conn.rbuf.capacity() : NO_ROOM_TO_READ;
-        // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (before the read) ----
-        // ---- EXERCISE 1 (epoll) end ----
+        assert room > 0 : NO_ROOM_TO_READ;
         int rv;
         try {
-            conn.rbuf.limit(conn.rbuf.capacity()).position(conn.rbufSize);
+            conn.rbuf.limit(conn.rbufSize + room).position(conn.rbufSize);
             rv = conn.channel.read(conn.rbuf);
         } catch (IOException e) {
             log.accept("read() error: " + e.getMessage());
@@ -358,17 +332,24 @@ public final class Server implements Closeable {
         }
         conn.rbufSize += rv;
 
-        // Try to process requests one by one.
-        // Why is there a loop? Please read the explanation of "pipelining".
-        // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md ----
-        while (tryOneRequest(conn)) {
-        }
-        // ---- EXERCISE 3 (batched-writes) end ----
+        processRequests(conn);
         // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (whether to read again) ----
         return conn.state == STATE_REQ;
         // ---- EXERCISE 1 (epoll) end ----
     }
     // end::try-fill-buffer[]
+
+    // tag::process-requests[]
+    /** Answers the whole requests in rbuf: after each read, and after a response has gone out. */
+    private void processRequests(Conn conn) {
+        // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md ----
+        // Try to process requests one by one.
+        // Why is there a loop? Please read the explanation of "pipelining".
+        while (tryOneRequest(conn)) {
+        }
+        // ---- EXERCISE 3 (batched-writes) end ----
+    }
+    // end::process-requests[]
 
     // tag::try-one-request[]
     private boolean tryOneRequest(Conn conn) {
@@ -414,7 +395,7 @@ public final class Server implements Closeable {
 
         // ---- EXERCISE 2 (deferred-memmove) begin: docs/exercises/02-deferred-memmove.md ----
         // remove the request from the buffer.
-        // note: frequent memmove is inefficient (exercise 2 defers it).
+        // note: frequent memmove is inefficient.
         int remain = conn.rbufSize - msgSize;
         if (remain > 0) {
             memmove(conn.rbuf, 0, msgSize, remain);
@@ -433,8 +414,6 @@ public final class Server implements Closeable {
     }
     // end::try-one-request[]
 
-    // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md (helper methods) ----
-    // ---- EXERCISE 3 (batched-writes) end ----
     // tag::state-res[]
     private void stateRes(Conn conn) {
         while (tryFlushBuffer(conn)) {
@@ -516,31 +495,24 @@ public final class Server implements Closeable {
     }
     // end::pause-accepting[]
 
-    // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (helper methods) ----
-    // ---- EXERCISE 1 (epoll) end ----
     private boolean acceptPaused() {
         return acceptFailing && System.nanoTime() - acceptPausedUntil < 0;
     }
 
+    // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (timers) ----
     private long pollTimeout() {
-        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md ----
         if (!acceptPaused()) {
             return POLL_TIMEOUT_MILLIS;
         }
         long remaining = (acceptPausedUntil - System.nanoTime()) / 1_000_000;
         return Math.max(1, Math.min(POLL_TIMEOUT_MILLIS, remaining));
-        // ---- EXERCISE 4 (idle-timeout) end ----
     }
 
-    // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (helper methods) ----
-    // ---- EXERCISE 4 (idle-timeout) end ----
     /** The book's {@code conn_put}: the new connection joins the table. */
     private void connPut(Conn conn) {
         fd2conn.put(conn.socket, conn);
         stats.connectionTableSize(fd2conn.size());
         trace.accepted(conn);
-        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md ----
-        // ---- EXERCISE 4 (idle-timeout) end ----
     }
 
     /** The book's {@code fd2conn[conn->fd] = NULL; close(conn->fd); free(conn);}. */
@@ -549,9 +521,8 @@ public final class Server implements Closeable {
         stats.connectionTableSize(fd2conn.size());
         close(conn.channel);
         trace.closed(conn);
-        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md ----
-        // ---- EXERCISE 4 (idle-timeout) end ----
     }
+    // ---- EXERCISE 4 (idle-timeout) end ----
 
     private void close(Closeable channel) {
         try {
@@ -570,9 +541,7 @@ public final class Server implements Closeable {
         }
         fd2conn.clear();
         stats.connectionTableSize(0);
-        close(listener);
-        close(poll);
-        close(epoll); // given for exercise 1 (epoll)
+        closeListenerAndPoller();
         log.accept("stopped (closed the listener and " + open + " connections)");
     }
 
@@ -582,11 +551,18 @@ public final class Server implements Closeable {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
+    // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (the poller) ----
     /** Ends the loop's wait early, from any thread. */
     private void wakeup() {
         poll.wakeup();
-        epoll.wakeup(); // given for exercise 1 (epoll)
     }
+
+    /** Closes what the loop waits on: the listener, and the poller. */
+    private void closeListenerAndPoller() {
+        close(listener);
+        close(poll);
+    }
+    // ---- EXERCISE 1 (epoll) end ----
 
     /**
      * Stops the loop and waits until it has closed the listener and every connection. Safe to
@@ -594,16 +570,12 @@ public final class Server implements Closeable {
      */
     @Override
     public void close() {
-        lifecycle.stop(this::wakeup, () -> {
-            close(listener);
-            close(poll);
-            close(epoll); // given for exercise 1 (epoll)
-        });
+        lifecycle.stop(this::wakeup, this::closeListenerAndPoller);
     }
 
     /**
-     * Runs the server: {@code --port N} (default 1234), {@code --host H} (default 127.0.0.1),
-     * {@code --quiet}, {@code --trace}. Stop it with Ctrl-C.
+     * Runs the server with the options of {@link Options#SERVER_USAGE}: by default on
+     * 127.0.0.1:1234, logging each request. Stop it with Ctrl-C.
      */
     public static void main(String[] args) throws IOException {
         Options options = Options.parseOrExit(args);

@@ -91,7 +91,7 @@ public final class Stats {
     }
 
     // ---- given for exercise 4 (idle-timeout) begin ----
-    /** Records that the server looked at one connection's last activity ({@link Conn#lastActiveMillis()}). */
+    /** Records that the server looked at one connection's idle deadline ({@link Conn#idleDeadline}). */
     void idleChecked() {
         idleChecks.incrementAndGet();
     }
@@ -115,8 +115,8 @@ public final class Stats {
 
     // ---- given for exercise 4 (idle-timeout) begin ----
     /**
-     * How many times the server read a connection's last activity: the connections it examined
-     * for an idle timeout, counted below the code that decides which ones to examine.
+     * How many times the server asked a connection for its idle deadline: the connections it
+     * examined for an idle timeout, counted below the code that decides which ones to examine.
      */
     public long idleChecks() {
         return idleChecks.get();

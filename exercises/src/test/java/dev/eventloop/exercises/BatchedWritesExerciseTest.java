@@ -35,7 +35,7 @@ class BatchedWritesExerciseTest {
         try (Server server = Server.open(Options.parse("--port", "0", "--quiet"), line -> { })) {
             ScriptedChannel channel = new ScriptedChannel().arrive(burst); // all 100 arrive together
 
-            channel.serveWhileReady(server, new Conn(channel, server.stats(), 1));
+            channel.serveWhileReady(server, Conns.withBooksBuffers(channel, server.stats(), 1));
 
             assertThat(channel.written()).as("the bytes written back: every response, in order").isEqualTo(burst);
             long writes = server.stats().writes();
@@ -59,7 +59,7 @@ class BatchedWritesExerciseTest {
                 channel.arrive(Arrays.copyOfRange(all, at, Math.min(all.length, at + 4100)));
             }
 
-            channel.serveWhileReady(server, new Conn(channel, server.stats(), 1));
+            channel.serveWhileReady(server, Conns.withBooksBuffers(channel, server.stats(), 1));
 
             assertThat(channel.written()).as("the bytes written back: every response, in order").isEqualTo(all);
             Stats stats = server.stats();

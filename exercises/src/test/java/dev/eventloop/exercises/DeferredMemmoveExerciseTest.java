@@ -45,7 +45,7 @@ class DeferredMemmoveExerciseTest {
         for (int at = 0; at < all.length; at += 3500) { // 4 chunks of 250 whole requests each
             channel.arrive(Arrays.copyOfRange(all, at, Math.min(all.length, at + 3500)));
         }
-        Conn conn = new Conn(channel, server.stats(), 1);
+        Conn conn = Conns.withBooksBuffers(channel, server.stats(), 1);
 
         channel.serveWhileReady(server, conn);
 
@@ -80,7 +80,7 @@ class DeferredMemmoveExerciseTest {
             channel.arrive(Arrays.copyOfRange(all, at, Math.min(all.length, at + chunk)));
         }
         try (Server server = Server.open(Options.parse("--port", "0", "--quiet"), line -> { })) {
-            channel.serveWhileReady(server, new Conn(channel, server.stats(), 1)); // the book's read buffer: 4 + 4096 bytes
+            channel.serveWhileReady(server, Conns.withBooksBuffers(channel, server.stats(), 1)); // the book's read buffer: 4 + 4096 bytes
             checkMoves(server.stats(), channel, chunk, all);
         }
     }
@@ -168,7 +168,7 @@ class DeferredMemmoveExerciseTest {
                 .arrive(Arrays.copyOfRange(both, 0, midBuffer))
                 .arrive(Arrays.copyOfRange(both, midBuffer, both.length));
 
-        channel.serveWhileReady(server, new Conn(channel, server.stats(), 1));
+        channel.serveWhileReady(server, Conns.withBooksBuffers(channel, server.stats(), 1));
 
         assertThat(channel.written()).as("both responses, the one with a %,d-byte payload whole", max.length)
                 .isEqualTo(both);
@@ -183,7 +183,7 @@ class DeferredMemmoveExerciseTest {
                     .arrive(Arrays.copyOfRange(three, 0, split))
                     .arrive(Arrays.copyOfRange(three, split, three.length));
 
-            channel.serveWhileReady(server, new Conn(channel, server.stats(), split));
+            channel.serveWhileReady(server, Conns.withBooksBuffers(channel, server.stats(), split));
 
             assertThat(channel.written()).as("split at byte %d", split).isEqualTo(three);
         }

@@ -1,5 +1,6 @@
 package dev.eventloop.exercises;
 
+import static dev.eventloop.exercises.Wire.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
@@ -33,8 +34,6 @@ class EpollExerciseTest {
     private static final int ROUND_TRIPS = 100;
     /** The specification of a turn: one wake-up reads one connection at most 16 times (Netty's default). */
     private static final int READS_PER_TURN = 16;
-    /** The book's buffer: a 4-byte header and the largest message, 4096 bytes. The most one read can bring. */
-    private static final int BOOK_BUFFER = 4 + 4096;
     /** Where the page explains turns. */
     private static final String FAIRNESS = "docs/exercises/01-epoll.md, \"A turn of at most 16 reads\"";
 
@@ -113,7 +112,7 @@ class EpollExerciseTest {
             byte[] first = Wire.encode(bytes("first"));
             byte[] second = Wire.encode(bytes("second"));
             ScriptedChannel small = new ScriptedChannel().arrive(first).arrive(second);
-            Conn conn = new Conn(small, server.stats(), 1);
+            Conn conn = Conns.withBooksBuffers(small, server.stats(), 1);
             server.connectionIo(conn); // one wake-up
             checkOneWakeUp(small.readCalls(), "Two requests of 9 and 10 bytes arrived one after the other");
             small.serveWhileReady(server, conn); // the next wake-up brings the second
@@ -126,7 +125,7 @@ class EpollExerciseTest {
             Arrays.setAll(payloads, i -> new byte[996]); // 1,000 bytes each with the 4-byte header
             byte[] twenty = Wire.frames(payloads);
             ScriptedChannel big = new ScriptedChannel().arrive(twenty);
-            server.connectionIo(new Conn(big, server.stats(), 2)); // one wake-up
+            server.connectionIo(Conns.withBooksBuffers(big, server.stats(), 2)); // one wake-up
             checkOneWakeUp(big.readCalls(), "Twenty 1,000-byte requests (20,000 bytes) arrived at once");
             assertThat(big.written()).as("all twenty responses in one wake-up").isEqualTo(twenty);
         }
@@ -156,7 +155,7 @@ class EpollExerciseTest {
             Arrays.setAll(payloads, i -> Arrays.copyOf(bytes(String.format("request %04d", i)), 396));
             byte[] flood = Wire.frames(payloads);
             ScriptedChannel socket = new ScriptedChannel().arrive(flood);
-            Conn conn = new Conn(socket, server.stats(), 1);
+            Conn conn = Conns.withBooksBuffers(socket, server.stats(), 1);
             for (int wakeUp = 1; wakeUp <= 3; wakeUp++) {
                 int before = socket.readCalls().size();
                 server.connectionIo(conn);
@@ -192,7 +191,7 @@ class EpollExerciseTest {
             Wire.send(quiet, bytes("ping"));
             hold.release(holder);
             assertThat(queued).as("bytes of the flood waiting in the kernel when the loop went on: more than three"
-                    + " turns' worth, or this test proves nothing").isGreaterThan(3L * READS_PER_TURN * BOOK_BUFFER);
+                    + " turns' worth, or this test proves nothing").isGreaterThan(3L * READS_PER_TURN * Conns.BOOK_BUFFER);
             CompletableFuture<Void> floodAnswers = flood.finishAndReadAnswers();
             try {
                 assertThat(Wire.receive(quiet)).as("the answer to the quiet client").isEqualTo(bytes("ping"));
@@ -219,11 +218,11 @@ class EpollExerciseTest {
                     running.logExcerpt()).isGreaterThan(held).isGreaterThanOrEqualTo(0);
             long floodFirst = log.subList(held, pinged).stream()
                     .filter(line -> line.startsWith("client says: " + Flood.PAYLOAD_START)).count();
-            long oneTurn = (long) READS_PER_TURN * BOOK_BUFFER / Flood.REQUEST_SIZE; // whole 400-byte requests in 16 full reads
+            long oneTurn = (long) READS_PER_TURN * Conns.BOOK_BUFFER / Flood.REQUEST_SIZE; // whole 400-byte requests in 16 full reads
             assertThat(floodFirst).as(Exercise.EPOLL.notDone(String.format("Both clients were ready at the same wait,"
                     + " and your server answered %,d of the flood's requests before the quiet client's one (limit %d:"
                     + " one turn, %d reads of at most %,d bytes). A ready connection must not wait for more than one"
-                    + " turn of each other connection. See %s.", floodFirst, oneTurn, READS_PER_TURN, BOOK_BUFFER,
+                    + " turn of each other connection. See %s.", floodFirst, oneTurn, READS_PER_TURN, Conns.BOOK_BUFFER,
                     FAIRNESS))).isLessThanOrEqualTo(oneTurn);
         }
     }
@@ -283,9 +282,6 @@ class EpollExerciseTest {
                 .collect(Collectors.joining(", "));
     }
 
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 
     private static List<Socket> openIdle(RunningServer running, int count) throws IOException {
         List<Socket> sockets = new ArrayList<>();

@@ -36,12 +36,12 @@ class HardeningTest {
     @Test
     void runningOutOfDescriptorsBacksOffInsteadOfSpinningAndKeepsServing() throws IOException {
         AtomicBoolean outOfDescriptors = new AtomicBoolean();
-        try (RunningServer running = RunningServer.start(server -> server.acceptWith(listener -> {
+        try (RunningServer running = RunningServer.accepting(listener -> {
             if (outOfDescriptors.get()) {
                 throw new IOException("Too many open files"); // what accept(2) reports as EMFILE
             }
             return listener.accept();
-        }), "--quiet"); Socket existing = Wire.connect(running.port())) {
+        }, "--quiet"); Socket existing = Wire.connect(running.port())) {
             roundTrip(existing, "before");
 
             outOfDescriptors.set(true);

@@ -11,11 +11,11 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -56,7 +56,7 @@ class IdleTimeoutExerciseTest {
     @Test
     @Order(1)
     void closesConnectionsIdleForTheTimeoutAndKeepsActiveOnes() throws IOException {
-        try (RunningServer running = start(server -> { })) { // no --idle-timeout: the default, 5 s
+        try (RunningServer running = start()) { // no --idle-timeout: the default, 5 s
             // the active client connects first, so that accept order is not activity order
             try (Socket active = Wire.connect(running.port());
                     Socket silent = Wire.connect(running.port());
@@ -76,6 +76,13 @@ class IdleTimeoutExerciseTest {
                 // silent and halfHeader: idle for exactly the timeout, which is enough; active: for 2 s
                 now.set(START + DEFAULT_TIMEOUT_MILLIS);
                 roundTrip(running, active, "at 5 s");
+                roundTrip(running, active, "at 5 s, again"); // the loop has finished the iteration of the one before
+                assertThat(running.stats().connections())
+                        .as(Exercise.IDLE_TIMEOUT.notDone("At 5 s on the server's clock, with a 5 s timeout, two clients"
+                                + " idle since they connected were still open after two wake-ups, which must each end by"
+                                + " closing the connections that are due (idle for exactly the timeout is due). The log: "
+                                + running.logExcerpt()))
+                        .isEqualTo(1);
                 awaitClosed(silent, "a client that connected and sent nothing, idle for 5 s", running);
                 awaitClosed(halfHeader, "a client that sent half a header, idle for 5 s", running);
                 roundTrip(running, active, "at 5 s, after the others were closed");
@@ -93,19 +100,20 @@ class IdleTimeoutExerciseTest {
     void aClientThatReadsSlowlyButSteadilyIsNotIdle() throws Exception {
         int responses = 200;
         int payloadSize = 4000;
-        Consumer<Server> smallSendBuffers = server -> server.acceptWith(listener -> {
+        Acceptor smallSendBuffers = listener -> {
             SocketChannel accepted = listener.accept();
             if (accepted != null) {
                 accepted.setOption(StandardSocketOptions.SO_SNDBUF, 16 * 1024); // writes block early
                 accepted.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20); // requests wait here, not in the client
             }
             return accepted;
-        });
+        };
         // Big buffers: one read brings many requests, so the server writes for a long time between
         // two reads. The client reads slowly; the server's clock moves 500 ms each time the server
         // has written more: steady progress, but hardly ever a read.
         try (RunningServer running = start(smallSendBuffers, "--quiet", "--idle-timeout", "5000", "--rbuf", "1048576",
                 "--wbuf", "1048576");
+                Socket silent = Wire.connect(running.port());
                 Socket slow = connectWithReceiveBuffer(running.port(), 8 * 1024)) {
             Random random = new Random(4);
             List<byte[]> payloads = new ArrayList<>();
@@ -156,14 +164,23 @@ class IdleTimeoutExerciseTest {
                     .as("the longest stretch, in clock milliseconds, in which the server wrote but did not read;"
                             + " more than the 5000 ms timeout, or this test proves nothing")
                     .isGreaterThan(DEFAULT_TIMEOUT_MILLIS);
-            assertThat(running.log.stream().filter(line -> line.startsWith("idle timeout")).count()).as("log lines \"idle timeout\"").isZero();
+            // and all the while the timer worked: the silent client, idle since the start, is gone
+            roundTrip(running, slow, "after the responses");
+            roundTrip(running, slow, "again"); // so the iteration of the one before is over, expiry included
+            assertThat(running.log.stream().filter(line -> line.startsWith("idle timeout")).count())
+                    .as(Exercise.IDLE_TIMEOUT.notDone(String.format("%d ms into the test on the server's clock, with a"
+                            + " 5000 ms timeout, the server should have closed one connection for it, the client that"
+                            + " connected first and never sent anything, and no other. The log: %s", now.get() - START,
+                            running.logExcerpt())))
+                    .isEqualTo(1);
+            assertThat(Wire.closedByPeer(silent)).as("the silent client sees its connection closed").isTrue();
         }
     }
 
     @Test
     @Order(3)
     void theWaitLastsUntilTheNearestDeadline() throws IOException {
-        try (RunningServer running = start(server -> { }, "--idle-timeout", "5000")) {
+        try (RunningServer running = start("--idle-timeout", "5000")) {
             try (Socket silent = Wire.connect(running.port())) {
                 await().until(() -> running.stats().connections() == 1);
                 // Nothing is due for 5 s: the loop has no reason to wake up within the next second.
@@ -200,7 +217,7 @@ class IdleTimeoutExerciseTest {
     void expiringExaminesOnlyTheConnectionsThatExpire() throws IOException {
         int idle = 1000;
         int roundTrips = 100;
-        try (RunningServer running = start(server -> { }, "--quiet", "--idle-timeout", "5000")) {
+        try (RunningServer running = start("--quiet", "--idle-timeout", "5000")) {
             List<Socket> sockets = new ArrayList<>();
             try {
                 for (int i = 0; i < idle; i++) {
@@ -222,7 +239,7 @@ class IdleTimeoutExerciseTest {
                     assertThat(checked)
                             .as(Exercise.IDLE_TIMEOUT.notDone(String.format("With %d idle connections that are not"
                                     + " due yet and one active client, %d round trips (%d wake-ups) made your loop"
-                                    + " look at %,d connections' last activity (limit %d: a few per wake-up).%n"
+                                    + " look at %,d connections' idle deadlines (limit %d: a few per wake-up).%n"
                                     + "Keep the connections in order of last activity: then only the front one can"
                                     + " be due, and a wake-up looks at it and stops.", idle, roundTrips, woke,
                                     checked, limit)))
@@ -234,13 +251,16 @@ class IdleTimeoutExerciseTest {
                     long checksBefore = stats.idleChecks();
                     long waitsBefore = stats.waits();
                     roundTrip(running, active, "after the idle ones are due");
-                    await().atMost(Duration.ofSeconds(15)).until(() -> stats.connections() == 1);
-                    roundTrip(running, active, "after they were closed");
+                    roundTrip(running, active, "again"); // the loop has finished the iteration of the one before
+                    assertThat(stats.connections()).as(Exercise.IDLE_TIMEOUT.notDone(String.format("%d connections"
+                            + " idle for longer than the 5 s timeout were still open after two wake-ups, which must each"
+                            + " end by closing the connections that are due; %d connections are open.", idle,
+                            stats.connections()))).isEqualTo(1);
                     long expiring = stats.idleChecks() - checksBefore;
                     long expiringLimit = idle + 3 * (stats.waits() - waitsBefore) + 10;
                     assertThat(expiring)
                             .as(Exercise.IDLE_TIMEOUT.notDone(String.format("Closing %d idle connections made"
-                                    + " your loop look at %,d connections' last activity (limit %d: each one that"
+                                    + " your loop look at %,d connections' idle deadlines (limit %d: each one that"
                                     + " expires once, and a few per wake-up).", idle, expiring, expiringLimit)))
                             .isLessThanOrEqualTo(expiringLimit);
                 }
@@ -255,23 +275,26 @@ class IdleTimeoutExerciseTest {
     @Test
     @Order(2)
     void aConnectionItsClientClosedIsNotTimedOutLater() throws IOException {
-        try (RunningServer running = start(server -> { }, "--idle-timeout", "5000");
-                Socket active = Wire.connect(running.port())) {
+        try (RunningServer running = start("--idle-timeout", "5000");
+                Socket active = Wire.connect(running.port());
+                Socket silent = Wire.connect(running.port())) {
             try (Socket leaving = Wire.connect(running.port())) {
-                await().until(() -> running.stats().connections() == 2);
+                await().until(() -> running.stats().connections() == 3);
             } // the client closes it: EOF
-            await().until(() -> running.stats().connections() == 1);
+            await().until(() -> running.stats().connections() == 2);
             // in steps shorter than the timeout, so that active is never due, whenever the loop wakes up
             now.set(START + 4000);
             roundTrip(running, active, "4 s later");
-            now.set(START + 8000); // leaving would be due now
+            now.set(START + 8000); // leaving and silent would be due now
             roundTrip(running, active, "8 s later");
-            roundTrip(running, active, "again");
-            assertThat(running.log.stream().filter(line -> line.startsWith("idle timeout")).count())
-                    .as(Exercise.IDLE_TIMEOUT.notDone("A connection its client had closed (and the server had"
-                            + " destroyed) was timed out later: a destroyed connection must leave the idle"
-                            + " structure too. The log: " + running.logExcerpt()))
-                    .isZero();
+            roundTrip(running, active, "again"); // so the iteration of the one before is over, expiry included
+            long timedOut = running.log.stream().filter(line -> line.startsWith("idle timeout")).count();
+            assertThat(timedOut).as(Exercise.IDLE_TIMEOUT.notDone("At 8 s on the server's clock, with a 5 s timeout, a"
+                    + " client that connected and sent nothing was still open after two wake-ups: nothing timed it"
+                    + " out. The log: " + running.logExcerpt())).isPositive();
+            assertThat(timedOut).as(Exercise.IDLE_TIMEOUT.notDone("A connection its client had closed (and the server"
+                    + " had destroyed) was timed out later, beside the silent one: a destroyed connection must leave the"
+                    + " idle structure too. The log: " + running.logExcerpt())).isEqualTo(1);
         }
     }
 
@@ -283,8 +306,8 @@ class IdleTimeoutExerciseTest {
         // was not served for the timeout, so one that has just had a long turn is not.
         LoopHold hold = new LoopHold();
         Consumer<Server> clockOfReads = server -> server.useClock(() -> START + server.stats().reads());
-        String[] args = {"--idle-timeout", "10"}; // and not --quiet: the loop is held in its log (LoopHold)
-        try (RunningServer running = startRefusable(() -> RunningServer.start(clockOfReads, hold, args), args);
+        // not --quiet: the loop is held in its log (LoopHold)
+        try (RunningServer running = RunningServer.start(clockOfReads, hold, "--idle-timeout", "10");
                 Socket holder = Wire.connect(running.port());
                 Flood flood = Flood.connect(running.port())) {
             await().until(() -> running.stats().connections() == 2);
@@ -300,32 +323,24 @@ class IdleTimeoutExerciseTest {
                         + " after serving it, not before, or the very client the loop is busy with looks idle. The"
                         + " log: %s", queued, e.getCause().getMessage(), Flood.logWithoutFlood(running.log))));
             }
-            // and the loop's timer kept working while the flood was served: the silent holder is gone
+            // and the loop's timer kept working while the flood was served: the holder, silent since its
+            // request, was due after the flood's first turn, many wake-ups ago
+            assertThat(running.stats().connections()).as(Exercise.IDLE_TIMEOUT.notDone("While one client flooded"
+                    + " the server, another one stayed silent for far longer than the 10 ms timeout (on this test's"
+                    + " clock of one millisecond per read) and was not closed: the expiry must run at every wake-up,"
+                    + " busy or not. The log: " + Flood.logWithoutFlood(running.log))).isEqualTo(1);
             awaitClosed(holder, "a client silent since its first request, while another flooded", running);
-            assertThat(running.stats().connections()).as("open connections: the flooding client's").isEqualTo(1);
         }
     }
 
     /** A server on the test's clock. */
-    private RunningServer start(Consumer<Server> setup, String... args) throws IOException {
-        return startRefusable(() -> RunningServer.start(server -> {
-            server.useClock(now::get);
-            setup.accept(server);
-        }, args), args);
+    private RunningServer start(String... args) throws IOException {
+        return start(ServerSocketChannel::accept, args);
     }
 
-    /** Starts a server with {@code args}, which the stub refuses, as it refuses {@code --idle-timeout}: the refusal says where to start. */
-    private static RunningServer startRefusable(ServerStart start, String... args) throws IOException {
-        try {
-            return start.start();
-        } catch (IllegalArgumentException e) {
-            fail(Exercise.IDLE_TIMEOUT.notDone("The server refused " + Arrays.toString(args) + ": " + e.getMessage()));
-            throw e; // not reached
-        }
-    }
-
-    private interface ServerStart {
-        RunningServer start() throws IOException;
+    /** A server on the test's clock, accepting each connection with {@code acceptor}. */
+    private RunningServer start(Acceptor acceptor, String... args) throws IOException {
+        return RunningServer.accepting(acceptor, server -> server.useClock(now::get), args);
     }
 
     /** A request and its answer, on a connection that must stay open; if it does not, the log says why. */

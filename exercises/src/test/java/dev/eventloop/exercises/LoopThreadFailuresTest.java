@@ -71,8 +71,8 @@ class LoopThreadFailuresTest {
     }
 
     private static RunningServer dyingOnFirstAccept() throws IOException {
-        return RunningServer.start(server -> server.acceptWith(listener -> {
+        return RunningServer.accepting(listener -> {
             throw new AssertionError(INVARIANT);
-        }), "--quiet");
+        }, "--quiet");
     }
 }

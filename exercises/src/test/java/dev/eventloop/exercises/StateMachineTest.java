@@ -3,10 +3,10 @@ package dev.eventloop.exercises;
 import static dev.eventloop.exercises.Conn.State.STATE_END;
 import static dev.eventloop.exercises.Conn.State.STATE_REQ;
 import static dev.eventloop.exercises.Conn.State.STATE_RES;
+import static dev.eventloop.exercises.Wire.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +28,7 @@ class StateMachineTest {
     void setUp() throws IOException {
         server = Server.open(Options.parse("--port", "0"), log::add);
         channel = new ScriptedChannel();
-        conn = new Conn(channel, server.stats(), 1);
+        conn = Conns.withBooksBuffers(channel, server.stats(), 1);
     }
 
     @AfterEach
@@ -162,14 +162,10 @@ class StateMachineTest {
         assertThat(conn.state).isEqualTo(STATE_END);
 
         ScriptedChannel body = new ScriptedChannel().arrive(new byte[] {0x05, 0, 0, 0, 'a', 'b'}).endOfStream();
-        Conn second = new Conn(body, server.stats(), 2);
+        Conn second = Conns.withBooksBuffers(body, server.stats(), 2);
         body.serveWhileReady(server, second);
         assertThat(second.state).isEqualTo(STATE_END);
 
         assertThat(log).containsExactly("unexpected EOF", "unexpected EOF");
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -2,7 +2,7 @@ package dev.eventloop.exercises;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.OptionalLong; // given for exercise 4 (idle-timeout)
 import java.util.function.Supplier;
 
 /**
@@ -20,25 +20,28 @@ import java.util.function.Supplier;
  * @param trace whether the server prints one line per event-loop iteration
  * @param rbuf the size of each connection's read buffer, in bytes (default and least 4 + 4096)
  * @param wbuf the size of each connection's write buffer, in bytes (default and least 4 + 4096)
- * @param idleTimeout {@code --idle-timeout MS}: how long a connection may sit idle before the
- *     server closes it, if given (chapter 6 has no idle timeout and refuses it; exercise 4 adds one)
+ * @param idleTimeout {@code --idle-timeout MS}: how long a connection may sit idle, if given // given for exercise 4 (idle-timeout)
  * @param rest the client's texts to send, in order; always empty for a server
  */
-public record Options(String host, int port, boolean quiet, boolean trace, int rbuf, int wbuf, OptionalLong idleTimeout,
+public record Options(String host, int port, boolean quiet, boolean trace, int rbuf, int wbuf,
+        OptionalLong idleTimeout, // given for exercise 4 (idle-timeout)
         List<String> rest) {
     /** The book's port. */
     public static final int DEFAULT_PORT = 1234;
     /** Loopback only: a course server has no business listening on other interfaces. */
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** The server's usage line. */
-    public static final String SERVER_USAGE = "usage: Server [--host H] [--port N] [--quiet] [--trace] [--rbuf N] [--wbuf N]"
-            + " [--idle-timeout MS]";
+    public static final String SERVER_USAGE = "usage: Server [--host H] [--port N] [--quiet] [--trace]"
+            + " [--idle-timeout MS]" // given for exercise 4 (idle-timeout)
+            + " [--rbuf N] [--wbuf N]";
     /** The book's buffer size, {@code 4 + k_max_msg}: the default, and the least a buffer may have. */
     public static final int BOOK_BUFFER = Protocol.HEADER_SIZE + Protocol.K_MAX_MSG;
     /** The largest buffer an option may ask for: 64 MiB, far beyond what a batch needs. */
     public static final int MAX_BUFFER = 64 << 20;
+    // ---- given for exercise 4 (idle-timeout) begin ----
     /** The longest idle timeout an option may ask for: a day. */
     public static final long MAX_IDLE_TIMEOUT_MILLIS = 24 * 60 * 60 * 1000L;
+    // ---- given for exercise 4 (idle-timeout) end ----
     /** The client's usage line. */
     public static final String CLIENT_USAGE = "usage: Client [--host H] [--port N] [text...]";
     /** The exit status of a command-line mistake, as for most Unix tools. */
@@ -68,7 +71,7 @@ public record Options(String host, int port, boolean quiet, boolean trace, int r
         boolean trace = false;
         int rbuf = BOOK_BUFFER;
         int wbuf = BOOK_BUFFER;
-        OptionalLong idleTimeout = OptionalLong.empty();
+        OptionalLong idleTimeout = OptionalLong.empty(); // given for exercise 4 (idle-timeout)
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -78,7 +81,7 @@ public record Options(String host, int port, boolean quiet, boolean trace, int r
                 case "--trace" -> trace = true;
                 case "--rbuf" -> rbuf = parseBuffer(value(args, ++i, "--rbuf"), "--rbuf");
                 case "--wbuf" -> wbuf = parseBuffer(value(args, ++i, "--wbuf"), "--wbuf");
-                case "--idle-timeout" -> idleTimeout = OptionalLong.of(parseMillis(value(args, ++i, "--idle-timeout")));
+                case "--idle-timeout" -> idleTimeout = OptionalLong.of(parseMillis(value(args, ++i, "--idle-timeout"))); // given for exercise 4 (idle-timeout)
                 default -> {
                     if (args[i].startsWith("--")) {
                         throw new IllegalArgumentException("unknown option " + args[i]);
@@ -87,7 +90,9 @@ public record Options(String host, int port, boolean quiet, boolean trace, int r
                 }
             }
         }
-        return new Options(host, port, quiet, trace, rbuf, wbuf, idleTimeout, List.copyOf(rest));
+        return new Options(host, port, quiet, trace, rbuf, wbuf,
+                idleTimeout, // given for exercise 4 (idle-timeout)
+                List.copyOf(rest));
     }
 
     /**
@@ -138,6 +143,7 @@ public record Options(String host, int port, boolean quiet, boolean trace, int r
                 + " the largest message) to " + MAX_BUFFER + ", got " + text);
     }
 
+    // ---- given for exercise 4 (idle-timeout) begin ----
     private static long parseMillis(String text) {
         try {
             long millis = Long.parseLong(text);
@@ -151,6 +157,7 @@ public record Options(String host, int port, boolean quiet, boolean trace, int r
                 + " (a day), got " + text);
     }
 
+    // ---- given for exercise 4 (idle-timeout) end ----
     private static int parsePort(String text) {
         try {
             int port = Integer.parseInt(text);

@@ -24,7 +24,7 @@ import java.util.List;
  * interest set lives in the kernel between calls ({@code epoll_ctl}), and a wait returns only
  * the ready channels ({@code epoll_wait}). Here that kernel-side set is simply rewritten to match
  * the list on each call; the JDK only issues an {@code epoll_ctl} when a channel's interest
- * really changed. Exercise 1 drops this wrapper and uses the kept interest set directly.
+ * really changed. A loop written for {@code epoll} would keep the set itself, and pay only for changes.
  *
  * <p>To make the JDK use the real {@code poll(2)} system call, start the JVM with
  * {@code -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.PollSelectorProvider}; watch the

@@ -4,18 +4,12 @@ import static dev.eventloop.exercises.Conn.State.STATE_END;
 import static dev.eventloop.exercises.Conn.State.STATE_REQ;
 import static dev.eventloop.exercises.Conn.State.STATE_RES;
 // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (imports) ----
+import static dev.eventloop.exercises.Epoll.EPOLLERR;
 import static dev.eventloop.exercises.Epoll.EPOLLIN;
+import static dev.eventloop.exercises.Epoll.EPOLLOUT;
 import static dev.eventloop.exercises.Epoll.EPOLL_CTL_ADD;
 import static dev.eventloop.exercises.Epoll.EPOLL_CTL_MOD;
 // ---- EXERCISE 1 (epoll) end ----
-// ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (imports) ----
-import java.util.LinkedHashSet;
-// ---- EXERCISE 4 (idle-timeout) end ----
-import static dev.eventloop.exercises.Poll.POLLERR;
-import static dev.eventloop.exercises.Poll.POLLIN;
-import static dev.eventloop.exercises.Poll.POLLOUT;
-
-import dev.eventloop.exercises.Poll.PollFd;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -25,53 +19,62 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+// ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (imports) ----
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+// ---- EXERCISE 4 (idle-timeout) end ----
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier; // given for exercise 4 (idle-timeout)
 
 /**
- * The book's chapter 6 server: one thread, nonblocking sockets, and a {@code poll}-style event
- * loop driving a small state machine per connection.
+ * The chapter 6 server with the course's exercises done: one thread, nonblocking sockets, and an
+ * {@code epoll}-style event loop driving the book's state machine per connection.
  *
  * <pre>
  *                 accept
  *                   |
  *                   v
  *   +-------- STATE_REQ  &lt;---------------------------+
- *   |     (wait POLLIN, read,                         | response fully sent
- *   |      parse requests)   -- a whole request --&gt;  STATE_RES
- *   |                                            (wait POLLOUT, write;
+ *   |     (wait EPOLLIN, read,                        | the batch fully sent
+ *   |      parse requests)   -- a batch to send --&gt;   STATE_RES
+ *   |                                            (wait EPOLLOUT, write;
  *   |  EOF, read error,                           no reading meanwhile)
- *   |  too long                                       |
+ *   |  too long, idle too long                        |
  *   |                                                 | write error
  *   +-----------------&gt; STATE_END &lt;-------------------+
  *                      (closed at the end of the iteration; never left)
  * </pre>
  *
- * <p>Every iteration of {@link #run()}: build the poll list (the listener first, then each
- * connection with POLLIN in {@code STATE_REQ} or POLLOUT in {@code STATE_RES}, never both), wait
- * for readiness with a 1000 ms timeout, run the state machine of each ready connection, close
- * those that reached {@code STATE_END}, and accept one new connection if the listener is ready.
- * The methods that map to the book's functions keep its names: {@code acceptNewConn},
- * {@code connectionIo}, {@code stateReq}, {@code tryFillBuffer}, {@code tryOneRequest},
- * {@code stateRes}, {@code tryFlushBuffer}.
- *
- * <p>What stands beside the book's code, out of its way: each connection reads and writes through
- * a {@link CountedChannel}, so {@link Stats} sees every system call; {@code --trace} is told of
- * each wait by {@link Poll} and of each state change by {@link #setState}; {@link Lifecycle} runs
- * the loop once and stops it from another thread.
- *
- * <p>Three places where this port departs from the book's first version, on purpose:
+ * <p>What it does beyond chapter 6, one exercise each (docs/exercises):
  * <ul>
- *   <li><b>No pipelining stall</b>: after a response finishes flushing, requests already in the
- *       read buffer are handled at once (see {@link #connectionIo}).
- *   <li><b>Running out of descriptors</b>: when {@code accept} fails, the loop stops asking for
- *       the listener for {@value #ACCEPT_BACKOFF_MILLIS} ms instead of retrying in a tight loop,
- *       and logs the episode once (see {@link #pauseAccepting}).
- *   <li><b>Stopping</b>: {@link #close()} ends the loop from any thread and closes every socket.
+ *   <li><b>A kept interest set</b> ({@link Epoll}): the listener and each connection join it once,
+ *       a connection's interest changes only when its state does, and a wait returns only the
+ *       ready connections, each with its {@link Conn} attached. Idle connections cost nothing.
+ *   <li><b>Turns</b>: a ready connection is read again only while a read fills its room, and at
+ *       most {@value #READS_PER_WAKE_UP} times per wake-up, so no client keeps the loop to itself.
+ *       Level-triggered readiness reports whatever a turn leaves in the socket at the next wait.
+ *   <li><b>Deferred compaction</b>: consumed requests stay in the read buffer ({@code rbufStart}
+ *       marks the first unconsumed byte) until a read needs their room; then one {@code memmove}.
+ *   <li><b>Batched writes</b>: every whole request in the read buffer is answered into the write
+ *       buffer, and the batch goes out with as few writes as the socket allows.
+ *   <li><b>Idle timeouts</b>: a connection without IO readiness for {@code --idle-timeout} ms (5 s
+ *       by default) is closed. The idle list keeps connections in order of last activity, so
+ *       expiring looks at the front only, and the wait lasts until the nearest deadline.
  * </ul>
+ *
+ * <p>The methods that map to the book's functions keep its names: {@code acceptNewConn},
+ * {@code connectionIo}, {@code stateReq}, {@code tryFillBuffer}, {@code tryOneRequest},
+ * {@code stateRes}, {@code tryFlushBuffer}. What stands beside the book's code, out of its way:
+ * each connection reads and writes through a {@link CountedChannel}, so {@link Stats} sees every
+ * system call; {@code --trace} is told of each wait by {@link Epoll} and of each state change by
+ * {@link #setState}; {@link Lifecycle} runs the loop once and stops it from another thread.
+ *
+ * <p>As in chapter 6, three places depart from the book's first version on purpose: requests
+ * already in the read buffer are answered as soon as a response has gone out (no pipelining
+ * stall); a failing {@code accept} pauses accepting for {@value #ACCEPT_BACKOFF_MILLIS} ms instead of
+ * spinning; and {@link #close()} stops the loop from any thread.
  */
 public final class Server implements Closeable {
     /** How long the loop leaves the listener alone after {@code accept} failed. */
@@ -101,29 +104,32 @@ public final class Server implements Closeable {
             + " (rbufSize == capacity). A full buffer holds a whole message, and whole messages must"
             + " be consumed before the next read; see docs/06-eventloop.md, \"tryFillBuffer\".";
 
-    /** What accepts a connection; tests replace it to simulate "Too many open files". */
-    interface Acceptor {
-        SocketChannel accept(ServerSocketChannel listener) throws IOException;
-    }
-
     private final ServerSocketChannel listener;
+    private final Acceptor acceptor;
     private final Stats stats = new Stats();
     private final Trace trace;
-    private final Poll poll;
-    private final Epoll epoll; // given for exercise 1 (epoll)
+    // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (the poller) ----
+    private final Epoll epoll;
+    // ---- EXERCISE 1 (epoll) end ----
     private final Lifecycle lifecycle = new Lifecycle();
     private final boolean quiet;
     /** Each new connection's buffer sizes: the book's 4 + 4096 unless {@code --rbuf}/{@code --wbuf} say more. */
     private final int rbufCapacity;
     private final int wbufCapacity;
     private final Consumer<String> log;
+    // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (the connection table) ----
     /**
      * The connection table, the book's {@code fd2conn}. C indexes a vector by the file
      * descriptor, a small integer; Java has no descriptor numbers, so the channel object itself
-     * is the key. Insertion order keeps the poll list, and so the trace, in accept order.
+     * is the key.
      */
     private final Map<SocketChannel, Conn> fd2conn = new LinkedHashMap<>();
-    private Acceptor acceptor = ServerSocketChannel::accept;
+    /**
+     * The book's idle list: every connection, least recently active first. {@link #touch} moves a
+     * connection to the end, so the first one is always the next to expire.
+     */
+    private final LinkedHashSet<Conn> idleList = new LinkedHashSet<>();
+    // ---- EXERCISE 4 (idle-timeout) end ----
     private int nextConnId = 1;
     private long acceptPausedUntil;
     private boolean acceptFailing;
@@ -133,19 +139,15 @@ public final class Server implements Closeable {
     /** The book's {@code get_monotonic_msec()}; tests replace it ({@link #useClock}) to move time by hand. */
     private LongSupplier clock = () -> System.nanoTime() / 1_000_000;
     // ---- given for exercise 4 (idle-timeout) end ----
-    // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (fields) ----
-    /**
-     * The book's idle list: every connection, least recently active first. {@link #touch} moves a
-     * connection to the end, so the first one is always the next to expire.
-     */
-    private final LinkedHashSet<Conn> idleList = new LinkedHashSet<>();
-    // ---- EXERCISE 4 (idle-timeout) end ----
 
-    private Server(ServerSocketChannel listener, Options options, Consumer<String> log) throws IOException {
+    private Server(ServerSocketChannel listener, Acceptor acceptor, Options options, Consumer<String> log)
+            throws IOException {
         this.listener = listener;
+        this.acceptor = acceptor;
         this.trace = options.trace() ? Trace.printingTo(log) : Trace.OFF;
-        this.poll = new Poll(stats, trace);
-        this.epoll = new Epoll(stats, trace); // given for exercise 1 (epoll)
+        // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (the poller) ----
+        this.epoll = new Epoll(stats, trace);
+        // ---- EXERCISE 1 (epoll) end ----
         this.quiet = options.quiet();
         this.rbufCapacity = options.rbuf();
         this.wbufCapacity = options.wbuf();
@@ -156,15 +158,14 @@ public final class Server implements Closeable {
     /**
      * Binds a nonblocking listening socket at {@code options.host():options.port()} (port 0
      * picks a free port; see {@link #port()}). Call {@link #run()} to serve.
-     *
-     * @throws IllegalArgumentException if {@code options} ask for an idle timeout, which this
-     *     server does not have
      */
     public static Server open(Options options, Consumer<String> log) throws IOException {
-        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md ----
+        return open(options, log, ServerSocketChannel::accept);
+    }
 
-        // ---- EXERCISE 4 (idle-timeout) end ----
-        closeOneChannelEarly();
+    /** Like {@link #open(Options, Consumer)}, accepting each connection with {@code acceptor}. */
+    static Server open(Options options, Consumer<String> log, Acceptor acceptor) throws IOException {
+        JdkQuirks.closeOneChannelEarly();
         ServerSocketChannel listener = ServerSocketChannel.open();
         try {
             // The book sets SO_REUSEADDR here; the JDK already does so on every listening socket.
@@ -173,25 +174,12 @@ public final class Server implements Closeable {
             listener.bind(new InetSocketAddress(options.host(), options.port()), BACKLOG);
             // set the listen fd to nonblocking mode: the loop must never block anywhere but in poll
             listener.configureBlocking(false);
-            return new Server(listener, options, log);
+            return new Server(listener, acceptor, options, log);
         } catch (IOException e) {
             listener.close();
             throw e;
         }
     }
-
-    // tag::close-one-channel-early[]
-    /**
-     * The JDK sets up its socket-closing machinery ({@code sun.nio.ch.FileDispatcherImpl}) on the
-     * first close of a socket, and that setup needs a spare file descriptor. If the first close
-     * came while the process is out of descriptors, the setup would fail for good, and every later
-     * close would throw {@code NoClassDefFoundError}: the loop would die just as clients leave
-     * and free descriptors. Closing one channel now, while descriptors are plentiful, avoids that.
-     */
-    private static void closeOneChannelEarly() throws IOException {
-        SocketChannel.open().close();
-    }
-    // end::close-one-channel-early[]
 
     /** The port the server listens on. */
     public int port() {
@@ -202,10 +190,6 @@ public final class Server implements Closeable {
     public Stats stats() {
         return stats;
     }
-
-    void acceptWith(Acceptor acceptor) {
-        this.acceptor = acceptor;
-    }
     // ---- given for exercise 4 (idle-timeout) begin ----
 
     /** Makes {@code clock} the server's clock, in milliseconds; before {@link #run()}. */
@@ -213,6 +197,7 @@ public final class Server implements Closeable {
         this.clock = clock;
     }
     // ---- given for exercise 4 (idle-timeout) end ----
+
 
     // tag::event-loop[]
     /** Runs the event loop on the calling thread until {@link #close()} is called. */
@@ -238,10 +223,10 @@ public final class Server implements Closeable {
 
                 for (Epoll.Event event : events) {
                     if (event.data() == listener) {
-                        acceptNewConn(); // registers the new connection with EPOLL_CTL_ADD
+                        acceptNewConn(); // adds the new connection to the interest set
                         continue;
                     }
-                    // the attachment is the connection: no lookup table needed
+                    // the data is the connection: no lookup table needed
                     Conn conn = (Conn) event.data();
                     Conn.State before = conn.state;
                     connectionIo(conn);
@@ -291,13 +276,14 @@ public final class Server implements Closeable {
         }
         // creating the struct Conn
         Conn conn = new Conn(connfd, stats, nextConnId++, rbufCapacity, wbufCapacity);
+        // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (the new connection) ----
         connPut(conn);
-        // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (register the new connection) ----
+        // ...and the interest set, with the connection itself as the data its events carry
         try {
             epoll.epollCtl(EPOLL_CTL_ADD, conn.socket, interest(conn), conn);
         } catch (IOException e) {
             log.accept("epoll_ctl error: " + e.getMessage());
-            destroy(conn);
+            destroy(conn); // it would never get an event
         }
         // ---- EXERCISE 1 (epoll) end ----
     }
@@ -313,9 +299,7 @@ public final class Server implements Closeable {
                 // No stall: the read that brought this response's request may have brought more
                 // requests after it. They are already in rbuf, so the client may send nothing
                 // more, and POLLIN would never fire for them. Answer them now.
-                // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md ----
                 processRequests(conn);
-                // ---- EXERCISE 3 (batched-writes) end ----
             }
         } else {
             throw new IllegalStateException("not expected: " + conn.state);
@@ -355,16 +339,13 @@ public final class Server implements Closeable {
             conn.rbufStart = 0;
             conn.rbufSize = remain;
         }
-        // ---- EXERCISE 2 (deferred-memmove) end ----
-        // try to fill the buffer
-        assert conn.rbufSize < conn.rbuf.capacity() : NO_ROOM_TO_READ;
-        // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (before the read) ----
-        // the room this read is offered: a read that fills it may have left more in the socket
+        // try to fill the buffer: the room after the data, the book's sizeof(conn->rbuf) - conn->rbuf_size
         int room = conn.rbuf.capacity() - conn.rbufSize;
-        // ---- EXERCISE 1 (epoll) end ----
+        // ---- EXERCISE 2 (deferred-memmove) end ----
+        assert room > 0 : NO_ROOM_TO_READ;
         int rv;
         try {
-            conn.rbuf.limit(conn.rbuf.capacity()).position(conn.rbufSize);
+            conn.rbuf.limit(conn.rbufSize + room).position(conn.rbufSize);
             rv = conn.channel.read(conn.rbuf);
         } catch (IOException e) {
             log.accept("read() error: " + e.getMessage());
@@ -386,11 +367,7 @@ public final class Server implements Closeable {
         }
         conn.rbufSize += rv;
 
-        // Try to process requests one by one.
-        // Why is there a loop? Please read the explanation of "pipelining".
-        // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md ----
         processRequests(conn);
-        // ---- EXERCISE 3 (batched-writes) end ----
         // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (whether to read again) ----
         // Read again only if the read filled its room. A shorter read took everything the socket
         // had: with level-triggered readiness, the next wait reports the connection again if more
@@ -399,6 +376,26 @@ public final class Server implements Closeable {
         // ---- EXERCISE 1 (epoll) end ----
     }
     // end::try-fill-buffer[]
+
+    // tag::process-requests[]
+    /** Answers the whole requests in rbuf: after each read, and after a response has gone out. */
+    private void processRequests(Conn conn) {
+        // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md ----
+        // Answer every complete request that fits into wbuf, then send them all with as few write
+        // calls as the socket allows; go round again for the requests that did not fit, until they
+        // run out or a response must wait for POLLOUT.
+        while (conn.state == STATE_REQ) {
+            while (tryOneRequest(conn)) {
+            }
+            if (conn.wbufSize == 0) {
+                return; // nothing to send: wait for more input
+            }
+            setState(conn, STATE_RES);
+            stateRes(conn);
+        }
+        // ---- EXERCISE 3 (batched-writes) end ----
+    }
+    // end::process-requests[]
 
     // tag::try-one-request[]
     private boolean tryOneRequest(Conn conn) {
@@ -460,23 +457,6 @@ public final class Server implements Closeable {
     }
     // end::try-one-request[]
 
-    // ---- EXERCISE 3 (batched-writes) begin: docs/exercises/03-batched-writes.md (helper methods) ----
-    /** Answers the complete requests in rbuf, until they run out or a response must wait for POLLOUT. */
-    private void processRequests(Conn conn) {
-        while (conn.state == STATE_REQ) {
-            // answer every complete request that fits into wbuf...
-            while (tryOneRequest(conn)) {
-            }
-            if (conn.wbufSize == 0) {
-                return; // nothing to send: wait for more input
-            }
-            // ...then send them all with as few write calls as the socket allows
-            setState(conn, STATE_RES);
-            stateRes(conn);
-            // fully sent (back in STATE_REQ): go on with requests that did not fit before
-        }
-    }
-    // ---- EXERCISE 3 (batched-writes) end ----
     // tag::state-res[]
     private void stateRes(Conn conn) {
         while (tryFlushBuffer(conn)) {
@@ -558,21 +538,16 @@ public final class Server implements Closeable {
     }
     // end::pause-accepting[]
 
-    // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (helper methods) ----
-    /**
-     * What a connection waits for: EPOLLIN while reading requests, EPOLLOUT while sending a
-     * response, never both; and errors. (Epoll's constants have the values of Poll's.)
-     */
-    private static int interest(Conn conn) {
-        return (conn.state == STATE_REQ ? POLLIN : POLLOUT) | POLLERR;
-    }
-    // ---- EXERCISE 1 (epoll) end ----
     private boolean acceptPaused() {
         return acceptFailing && System.nanoTime() - acceptPausedUntil < 0;
     }
 
+    // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (timers) ----
+    /**
+     * The timeout of the next wait: the book's 1000 ms at most, the time left of an accept
+     * back-off, and the time left until the nearest idle deadline.
+     */
     private long pollTimeout() {
-        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md ----
         long timeout = POLL_TIMEOUT_MILLIS;
         if (acceptPaused()) {
             long remaining = (acceptPausedUntil - System.nanoTime()) / 1_000_000;
@@ -580,14 +555,29 @@ public final class Server implements Closeable {
         }
         if (!idleList.isEmpty()) {
             // the least recently active connection has the nearest deadline
-            long deadline = idleList.iterator().next().lastActiveMillis() + idleTimeoutMillis;
+            long deadline = idleList.iterator().next().idleDeadline(idleTimeoutMillis);
             timeout = Math.min(timeout, Math.max(0, deadline - clock.getAsLong()));
         }
         return timeout;
-        // ---- EXERCISE 4 (idle-timeout) end ----
     }
 
-    // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (helper methods) ----
+    /** The book's {@code conn_put}: the new connection joins the table, and starts its idle timer. */
+    private void connPut(Conn conn) {
+        fd2conn.put(conn.socket, conn);
+        stats.connectionTableSize(fd2conn.size());
+        trace.accepted(conn);
+        touch(conn);
+    }
+
+    /** The book's {@code fd2conn[conn->fd] = NULL; close(conn->fd); free(conn);}, and off the idle list. */
+    private void destroy(Conn conn) {
+        fd2conn.remove(conn.socket);
+        stats.connectionTableSize(fd2conn.size());
+        close(conn.channel);
+        trace.closed(conn);
+        idleList.remove(conn);
+    }
+
     /** The book's idle timer update: the connection is active now, so it moves to the end of the idle list. */
     private void touch(Conn conn) {
         conn.touch(clock.getAsLong());
@@ -595,12 +585,12 @@ public final class Server implements Closeable {
         idleList.add(conn);
     }
 
-    /** Closes the connections idle for too long: from the front of the idle list, until one is not. */
+    /** Closes the connections idle for too long: from the front of the idle list, until one is not due. */
     private void expireIdleConnections() {
         long now = clock.getAsLong();
         while (!idleList.isEmpty()) {
             Conn oldest = idleList.iterator().next();
-            if (now - oldest.lastActiveMillis() < idleTimeoutMillis) {
+            if (now < oldest.idleDeadline(idleTimeoutMillis)) {
                 return; // every connection after it was active more recently
             }
             log.accept("idle timeout");
@@ -608,26 +598,6 @@ public final class Server implements Closeable {
         }
     }
     // ---- EXERCISE 4 (idle-timeout) end ----
-    /** The book's {@code conn_put}: the new connection joins the table. */
-    private void connPut(Conn conn) {
-        fd2conn.put(conn.socket, conn);
-        stats.connectionTableSize(fd2conn.size());
-        trace.accepted(conn);
-        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md ----
-        touch(conn); // a new connection starts its idle timer
-        // ---- EXERCISE 4 (idle-timeout) end ----
-    }
-
-    /** The book's {@code fd2conn[conn->fd] = NULL; close(conn->fd); free(conn);}. */
-    private void destroy(Conn conn) {
-        fd2conn.remove(conn.socket);
-        stats.connectionTableSize(fd2conn.size());
-        close(conn.channel);
-        trace.closed(conn);
-        // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md ----
-        idleList.remove(conn);
-        // ---- EXERCISE 4 (idle-timeout) end ----
-    }
 
     private void close(Closeable channel) {
         try {
@@ -646,9 +616,7 @@ public final class Server implements Closeable {
         }
         fd2conn.clear();
         stats.connectionTableSize(0);
-        close(listener);
-        close(poll);
-        close(epoll); // given for exercise 1 (epoll)
+        closeListenerAndPoller();
         log.accept("stopped (closed the listener and " + open + " connections)");
     }
 
@@ -658,11 +626,26 @@ public final class Server implements Closeable {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
+    // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (the poller) ----
     /** Ends the loop's wait early, from any thread. */
     private void wakeup() {
-        poll.wakeup();
-        epoll.wakeup(); // given for exercise 1 (epoll)
+        epoll.wakeup();
     }
+
+    /** Closes what the loop waits on: the listener, and the epoll set. */
+    private void closeListenerAndPoller() {
+        close(listener);
+        close(epoll);
+    }
+
+    /**
+     * What a connection waits for: EPOLLIN while reading requests, EPOLLOUT while sending a
+     * response, never both; and errors.
+     */
+    private static int interest(Conn conn) {
+        return (conn.state == STATE_REQ ? EPOLLIN : EPOLLOUT) | EPOLLERR;
+    }
+    // ---- EXERCISE 1 (epoll) end ----
 
     /**
      * Stops the loop and waits until it has closed the listener and every connection. Safe to
@@ -670,16 +653,12 @@ public final class Server implements Closeable {
      */
     @Override
     public void close() {
-        lifecycle.stop(this::wakeup, () -> {
-            close(listener);
-            close(poll);
-            close(epoll); // given for exercise 1 (epoll)
-        });
+        lifecycle.stop(this::wakeup, this::closeListenerAndPoller);
     }
 
     /**
-     * Runs the server: {@code --port N} (default 1234), {@code --host H} (default 127.0.0.1),
-     * {@code --quiet}, {@code --trace}. Stop it with Ctrl-C.
+     * Runs the server with the options of {@link Options#SERVER_USAGE}: by default on
+     * 127.0.0.1:1234, logging each request. Stop it with Ctrl-C.
      */
     public static void main(String[] args) throws IOException {
         Options options = Options.parseOrExit(args);

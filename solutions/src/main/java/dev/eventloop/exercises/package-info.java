@@ -3,14 +3,14 @@
  *
  * <p>Outside the marked regions, every file here is chapter 6's ({@code SourceParityTest} keeps
  * it so), plus what an exercise needs that chapter 6 does not have, each line or block marked
- * {@code given for exercise n}: {@link dev.eventloop.exercises.Epoll}, the epoll-shaped wrapper
- * of exercise 1, and the lines that create and close it; exercise 4's clock, option and counted
- * last-activity time. Each region is marked {@code EXERCISE n (tag)} and holds chapter 6's code,
- * or nothing, until you change it:
+ * {@code given for exercise n}: exercise 1's turn of {@code READS_PER_WAKE_UP} reads; exercise 4's
+ * clock, option and counted idle deadline. {@link dev.eventloop.exercises.Epoll}, the epoll-shaped
+ * wrapper of exercise 1, has a file of its own. Each region is marked {@code EXERCISE n (tag)} and
+ * holds chapter 6's code, or nothing, until you change it:
  *
  * <ol>
- *   <li>{@code epoll}: keep the interest set between waits, and read once per wake-up
- *       ({@code docs/exercises/01-epoll.md});
+ *   <li>{@code epoll}: keep the interest set between waits, read once per wake-up, and give each
+ *       connection a turn of at most 16 reads ({@code docs/exercises/01-epoll.md});
  *   <li>{@code deferred-memmove}: move unconsumed bytes only when a read needs the room
  *       ({@code docs/exercises/02-deferred-memmove.md});
  *   <li>{@code batched-writes}: answer every buffered request, then send them all
