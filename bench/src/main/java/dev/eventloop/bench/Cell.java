@@ -1,54 +1,25 @@
 package dev.eventloop.bench;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
  * One server on one workload: its runs, or the reason it was not run. A cell's figures are the
  * medians of its runs, each figure on its own.
+ *
+ * @param notRun why it is not run ("n/a: ..." or "skipped: ..."), or {@code null} if it is
+ * @param runs the runs so far, in the order they ran
  */
-public final class Cell {
-    private final ServerKind server;
-    private final Workload workload;
-    private final String notRun;
-    private final List<RunRecord> runs = new ArrayList<>();
-
-    /**
-     * A cell of the matrix.
-     *
-     * @param notRun why it is not run ("n/a: ..." or "skipped: ..."), or {@code null} if it is
-     */
+public record Cell(ServerKind server, Workload workload, String notRun, List<RunRecord> runs) {
+    /** A cell of the matrix, with no runs yet. */
     public Cell(ServerKind server, Workload workload, String notRun) {
-        this.server = server;
-        this.workload = workload;
-        this.notRun = notRun;
-    }
-
-    /** The server. */
-    public ServerKind server() {
-        return server;
-    }
-
-    /** The workload. */
-    public Workload workload() {
-        return workload;
-    }
-
-    /** Why the cell was not run, or {@code null}. */
-    public String notRun() {
-        return notRun;
+        this(server, workload, notRun, new ArrayList<>());
     }
 
     /** Adds one run's record. */
     public void add(RunRecord run) {
         runs.add(run);
-    }
-
-    /** The runs so far. */
-    public List<RunRecord> runs() {
-        return runs;
     }
 
     /** The first error of any run, or {@code null} if every run succeeded. */
@@ -61,9 +32,9 @@ public final class Cell {
         return notRun == null && !runs.isEmpty() && error() == null;
     }
 
-    /** The median of {@code figure} over the runs. */
+    /** The median of {@code figure} over the successful runs, NaN if there is none. */
     public double median(ToDoubleFunction<RunRecord> figure) {
-        double[] values = runs.stream().filter(RunRecord::ok).mapToDouble(figure).sorted().toArray();
+        double[] values = sorted(figure);
         if (values.length == 0) {
             return Double.NaN;
         }
@@ -71,15 +42,13 @@ public final class Cell {
         return values.length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
     }
 
-    /** The smallest and largest {@code figure} over the runs, for the spread. */
+    /** The smallest and largest {@code figure} over the successful runs, for the spread. */
     public double[] range(ToDoubleFunction<RunRecord> figure) {
-        double[] values = runs.stream().filter(RunRecord::ok).mapToDouble(figure).sorted().toArray();
-        return values.length == 0 ? new double[] {Double.NaN, Double.NaN}
-                : new double[] {values[0], values[values.length - 1]};
+        double[] values = sorted(figure);
+        return values.length == 0 ? new double[] {Double.NaN, Double.NaN} : new double[] {values[0], values[values.length - 1]};
     }
 
-    @Override
-    public String toString() {
-        return server.id() + " " + workload.id() + " " + Arrays.toString(runs.toArray());
+    private double[] sorted(ToDoubleFunction<RunRecord> figure) {
+        return runs.stream().filter(RunRecord::ok).mapToDouble(figure).sorted().toArray();
     }
 }

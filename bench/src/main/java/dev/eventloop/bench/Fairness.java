@@ -98,7 +98,7 @@ public final class Fairness {
                 System.out.println(line(r, o));
             }
         }
-        String report = report(servers, runs, o, started, String.join(" ", stripRoot(args)),
+        String report = report(servers, runs, o, started, String.join(" ", CommandLineOptions.asGiven(args)),
                 out.relativize(o.root.toAbsolutePath().normalize().resolve("docs/07-production-failures.md")));
         System.out.println();
         System.out.println(summary(servers, runs, o));
@@ -355,19 +355,19 @@ public final class Fairness {
     }
 
     private static String summary(List<ServerKind> servers, List<Run> runs, Options o) {
-        StringBuilder sb = new StringBuilder("| server | pings answered | p50 | p99 | max | the flood's requests/s |\n"
-                + "|---|--:|--:|--:|--:|--:|\n");
+        MarkdownTable table = MarkdownTable.of("server", "pings answered", "p50", "p99", "max", "the flood's requests/s");
         for (ServerKind k : servers) {
             Pooled p = Pooled.of(k, runs, o);
             if (p.runs() == 0) {
-                sb.append("| ").append(k.label()).append(" | every run failed: see below | | | | |\n");
+                table.row(k.label(), "every run failed: see below");
                 continue;
             }
             Histogram h = p.pings();
-            sb.append(String.format(Locale.ROOT, "| %s | %,d of %,d | %s | %s | %s | %,.0f |%n", k.label(),
-                    h.getTotalCount(), p.runs() * expectedPings(o), Format.duration(h.getValueAtPercentile(50)),
-                    Format.duration(h.getValueAtPercentile(99)), Format.duration(h.getMaxValue()), p.floodRate()));
+            table.row(k.label(), String.format(Locale.ROOT, "%,d of %,d", h.getTotalCount(), p.runs() * expectedPings(o)),
+                    Format.duration(h.getValueAtPercentile(50)), Format.duration(h.getValueAtPercentile(99)),
+                    Format.duration(h.getMaxValue()), String.format(Locale.ROOT, "%,.0f", p.floodRate()));
         }
+        StringBuilder sb = new StringBuilder(table.toString());
         Pooled solutions = Pooled.of(ServerKind.SOLUTIONS, runs, o);
         Pooled netty = Pooled.of(ServerKind.NETTY, runs, o);
         if (solutions.runs() > 0 && netty.runs() > 0) {
@@ -396,29 +396,18 @@ public final class Fairness {
                 o.quiet == 1 ? "a quiet client sends" : o.quiet + " quiet clients each send", o.intervalMillis,
                 o.seconds, o.quiet == 1 ? "s" : "", page.toString().replace('\\', '/'), o.runs));
         sb.append(summary(servers, runs, o));
-        sb.append("\nEvery run:\n\n| server | run | pings | p50 | p99 | max | the flood's requests/s |\n"
-                + "|---|--:|--:|--:|--:|--:|--:|\n");
+        MarkdownTable every = MarkdownTable.of("server", "run", "pings", "p50", "p99", "max", "the flood's requests/s");
         for (Run r : runs) {
             if (r.error() != null) {
-                sb.append("| ").append(r.server().label()).append(" | ").append(r.run()).append(" | error: ")
-                        .append(r.error().replace('|', '/')).append(" | | | | |\n");
+                every.row(r.server().label(), r.run(), "error: " + r.error().replace('|', '/'));
                 continue;
             }
             Histogram h = r.pings();
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %,d | %s | %s | %s | %,.0f |%n", r.server().label(), r.run(),
-                    h.getTotalCount(), Format.duration(h.getValueAtPercentile(50)),
-                    Format.duration(h.getValueAtPercentile(99)), Format.duration(h.getMaxValue()), r.floodAnswers() / o.seconds));
+            every.row(r.server().label(), r.run(), String.format(Locale.ROOT, "%,d", h.getTotalCount()),
+                    Format.duration(h.getValueAtPercentile(50)), Format.duration(h.getValueAtPercentile(99)),
+                    Format.duration(h.getMaxValue()), String.format(Locale.ROOT, "%,.0f", r.floodAnswers() / o.seconds));
         }
-        return sb.toString();
-    }
-
-    private static List<String> stripRoot(String[] args) {
-        List<String> shown = new ArrayList<>(Arrays.stream(args).filter(a -> !a.isBlank()).toList());
-        int root = shown.indexOf("--root");
-        if (root >= 0) {
-            shown.subList(root, Math.min(root + 2, shown.size())).clear();
-        }
-        return shown;
+        return sb.append("\nEvery run:\n\n").append(every).toString();
     }
 
     /** Waits until {@link System#nanoTime()} reaches {@code deadline}. */

@@ -8,7 +8,6 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +76,6 @@ public final class Matrix {
 
         static Settings parse(String... args) {
             Options o = CommandLineOptions.parse(new Options(), args);
-            List<String> given = Arrays.stream(args).filter(a -> !a.isBlank()).toList();
             int runs = o.runs != null ? o.runs : o.quick ? 1 : 3;
             Duration warmup = seconds(o.warmup != null ? o.warmup : o.quick ? 1 : 5);
             Duration measure = seconds(o.measure != null ? o.measure : o.quick ? 1 : 5);
@@ -86,15 +84,9 @@ public final class Matrix {
                     : o.workloads.stream().map(Workload::byId).toList();
             Path out = o.out != null ? o.out : o.quick ? o.root.resolve("bench").resolve("target").resolve("benchmarks")
                     : o.root.resolve("docs").resolve("benchmarks");
-            // the report's command repeats what was given, but the root, which the pom adds
-            List<String> shown = new ArrayList<>(given);
-            int root = shown.indexOf("--root");
-            if (root >= 0) {
-                shown.subList(root, Math.min(root + 2, shown.size())).clear();
-            }
             return new Settings(servers, workloads, runs, warmup, measure, seconds(o.timeout), o.threads, o.quick,
                     !o.noSyscalls, o.root.toAbsolutePath().normalize(), out.toAbsolutePath().normalize(),
-                    String.join(" ", shown));
+                    String.join(" ", CommandLineOptions.asGiven(args)));
         }
 
         /** How long the load goes on after the measured window while perf counts system calls. */
@@ -182,6 +174,35 @@ public final class Matrix {
         }
     }
 
+    /**
+     * CPU seconds used so far, read at one moment: by the server process, by this load generator,
+     * by the whole machine (-1 where unknown), and the server's part in the kernel (-1 where unknown).
+     */
+    record CpuReading(double server, double client, double machine, double serverKernel) {
+        static CpuReading of(ServerProcess server) {
+            Duration kernel = server.kernelCpuTime();
+            return new CpuReading(seconds(server.cpuTime()), seconds(ServerProcess.cpuTimeOf(ProcessHandle.current())),
+                    MachineInfo.machineBusySeconds(), kernel == null ? -1 : seconds(kernel));
+        }
+
+        /** The server's kernel seconds from {@code start} to this reading, or -1 if either is unknown. */
+        double serverKernelSince(CpuReading start) {
+            return start.serverKernel < 0 || serverKernel < 0 ? -1 : serverKernel - start.serverKernel;
+        }
+
+        /** What everything but the server and the load generator used since {@code start}, or -1 if unknown. */
+        double otherSince(CpuReading start) {
+            return start.machine < 0 ? -1 : Math.max(0, (machine - start.machine) - (server - start.server) - (client - start.client));
+        }
+    }
+
+    /** What one run's listener records of its measured window. */
+    private static final class Window {
+        CpuReading start;
+        CpuReading end;
+        SyscallCount.Counting counting;
+    }
+
     /** One run: a fresh server JVM, the load, the CPU readings, and the server stopped again. */
     static RunRecord runOnce(ServerKind kind, Workload w, int run, Settings s) {
         List<String> options = kind.timesOutIdleConnections() ? List.of("--idle-timeout", "600000") : List.of();
@@ -189,40 +210,29 @@ public final class Matrix {
             Duration count = s.syscalls() ? s.count() : Duration.ZERO;
             LoadGenerator.Config config = new LoadGenerator.Config(new InetSocketAddress("127.0.0.1", server.port()),
                     w, s.warmup(), s.measure(), count, s.timeout(), s.threads());
-            ProcessHandle self = ProcessHandle.current();
-            double[] at = new double[8];
-            SyscallCount.Counting[] counting = new SyscallCount.Counting[1];
+            Window window = new Window();
             LoadGenerator.Result result = LoadGenerator.run(config, new LoadGenerator.Listener() {
                 @Override
                 public void measureStarted() {
-                    at[0] = seconds(server.cpuTime());
-                    at[1] = seconds(ServerProcess.cpuTimeOf(self));
-                    at[2] = MachineInfo.machineBusySeconds();
-                    at[6] = kernelSeconds(server);
+                    window.start = CpuReading.of(server);
                 }
 
                 @Override
                 public void measureEnded() {
-                    at[3] = seconds(server.cpuTime());
-                    at[4] = seconds(ServerProcess.cpuTimeOf(self));
-                    at[5] = MachineInfo.machineBusySeconds();
-                    at[7] = kernelSeconds(server);
+                    window.end = CpuReading.of(server);
                     // perf counts for 3/4 of the counting window, so that its start-up stays inside
-                    counting[0] = s.syscalls() ? SyscallCount.start(server.pid(), count.multipliedBy(3).dividedBy(4)) : null;
+                    window.counting = s.syscalls() ? SyscallCount.start(server.pid(), count.multipliedBy(3).dividedBy(4)) : null;
                 }
             });
             if (!server.isAlive()) {
                 return RunRecord.failed(kind, w, run, "the server exited during the run: " + server.lastOutput());
             }
-            SyscallCount syscalls = counting[0] == null ? null : counting[0].finish(result.countedRate());
-            double serverCpu = at[3] - at[0];
-            double serverKernel = at[6] < 0 || at[7] < 0 ? -1 : at[7] - at[6];
-            double clientCpu = at[4] - at[1];
-            double other = at[2] < 0 ? -1 : Math.max(0, (at[5] - at[2]) - serverCpu - clientCpu);
+            SyscallCount syscalls = window.counting == null ? null : window.counting.finish(result.countedRate());
             Histogram h = result.latency();
             return new RunRecord(kind, w, run, result.rate(), h.getValueAtPercentile(50), h.getValueAtPercentile(99),
-                    h.getValueAtPercentile(99.9), h.getMaxValue(), serverCpu, serverKernel, clientCpu, other,
-                    result.connectionsServed(), result.connections(), null, syscalls);
+                    h.getValueAtPercentile(99.9), h.getMaxValue(), window.end.server() - window.start.server(),
+                    window.end.serverKernelSince(window.start), window.end.client() - window.start.client(),
+                    window.end.otherSince(window.start), result.connectionsServed(), result.connections(), null, syscalls);
         } catch (IOException e) {
             return RunRecord.failed(kind, w, run, e.getMessage());
         } catch (InterruptedException e) {
@@ -235,11 +245,6 @@ public final class Matrix {
 
     private static double seconds(Duration d) {
         return d.toNanos() / 1e9;
-    }
-
-    private static double kernelSeconds(ServerProcess server) {
-        Duration kernel = server.kernelCpuTime();
-        return kernel == null ? -1 : seconds(kernel);
     }
 
     private static String key(ServerKind k, Workload w) {

@@ -22,10 +22,18 @@ import org.apache.commons.csv.CSVPrinter;
 final class Report {
     /** A target the course sets itself: {@code server} at least {@code factor} times {@code baseline} on {@code workload}. */
     record Target(ServerKind server, ServerKind baseline, String workload, double factor) {
+        /** Whether a measured ratio of median throughputs, server over baseline, meets it. */
+        boolean metBy(double ratio) {
+            return ratio >= factor;
+        }
     }
 
     /** A ceiling the course sets itself: {@code server} makes at most {@code max} system calls per request on {@code workload}. */
     record SyscallTarget(ServerKind server, String workload, double max) {
+        /** Whether a measured number of system calls per request meets it; a count that was not made does not. */
+        boolean metBy(double calls) {
+            return calls <= max;
+        }
     }
 
     /**
@@ -88,15 +96,15 @@ final class Report {
                 lines.add(name + ": " + notMeasured);
                 continue;
             }
-            double ratio = ratio(t);
+            double ratio = ratio(find(t.server(), t.workload()), find(t.baseline(), t.workload()));
             lines.add(String.format(Locale.ROOT, "%s: %.2fx (target %.2fx): %s", name, ratio, t.factor(),
-                    ratio >= t.factor() ? "met" : "MISSED"));
+                    t.metBy(ratio) ? "met" : "MISSED"));
         }
         for (SyscallTarget t : SYSCALL_TARGETS) {
             String name = t.server().label() + " system calls per request on " + workloadLabel(t.workload());
             double calls = syscallsPerRequest(find(t.server(), t.workload()));
             lines.add(Double.isNaN(calls) ? name + ": not counted" : String.format(Locale.ROOT,
-                    "%s: %.3f (target at most %.2f): %s", name, calls, t.max(), calls <= t.max() ? "met" : "MISSED"));
+                    "%s: %.3f (target at most %.2f): %s", name, calls, t.max(), t.metBy(calls) ? "met" : "MISSED"));
         }
         return lines;
     }
@@ -111,8 +119,9 @@ final class Report {
         return a == null || b == null || !a.hasFigures() || !b.hasFigures() ? "not measured" : null;
     }
 
-    private double ratio(Target t) {
-        return find(t.server(), t.workload()).median(RunRecord::rate) / find(t.baseline(), t.workload()).median(RunRecord::rate);
+    /** The ratio of two cells' median throughputs: {@code server} over {@code baseline}. */
+    static double ratio(Cell server, Cell baseline) {
+        return server.median(RunRecord::rate) / baseline.median(RunRecord::rate);
     }
 
     /** The median of the runs' system calls per request, or NaN if a run was not counted. */
@@ -142,100 +151,111 @@ final class Report {
 
     String markdown() {
         double measure = settings.measure().toNanos() / 1e9;
-        StringBuilder md = new StringBuilder();
-        md.append("# Benchmark results\n\n");
+        String page = settings.linkTo("docs/08-measuring.md");
+        StringBuilder md = new StringBuilder("# Benchmark results\n\n");
         md.append("<!-- Written by dev.eventloop.bench.Matrix: run the command below again rather than editing. -->\n\n");
-        md.append("What these numbers mean, and what they do not: [Measuring the servers](")
-                .append(settings.linkTo("docs/08-measuring.md")).append(").\n\n");
+        md.append("What these numbers mean, and what they do not: [Measuring the servers](").append(page).append(").\n\n");
         md.append("Measured ").append(started.withZoneSameInstant(ZoneOffset.UTC)
                 .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))).append(" with:\n\n");
         md.append("```\n").append(settings.command()).append("\n```\n\n");
-        md.append("| | |\n|---|---|\n");
-        md.append("| machine | ").append(MachineInfo.machine()).append(" |\n");
-        md.append("| JDK | ").append(MachineInfo.jdk()).append(", default JVM options for every server |\n");
-        md.append(String.format(Locale.ROOT, "| runs | %d per cell, interleaved across servers; each a fresh server JVM,"
-                        + " %.1f s warm-up, %.1f s measured; the tables show the median run |\n",
-                settings.runs(), settings.warmup().toMillis() / 1000.0, measure));
-        md.append("| load generator | ").append(settings.threads()).append(settings.threads() == 1 ? " thread" : " threads")
-                .append(" in its own JVM on the same machine, over loopback (127.0.0.1); every response byte checked |\n\n");
-        md.append("![Throughput of each server on each workload, log scale](throughput.png)\n\n");
+        md.append(MarkdownTable.of("", "").leftAligned(1)
+                .row("machine", MachineInfo.machine())
+                .row("JDK", MachineInfo.jdk() + ", default JVM options for every server")
+                .row("runs", String.format(Locale.ROOT, "%d per cell, interleaved across servers; each a fresh server JVM,"
+                        + " %.1f s warm-up, %.1f s measured; the tables show the median run", settings.runs(),
+                        settings.warmup().toMillis() / 1000.0, measure))
+                .row("load generator", settings.threads() + (settings.threads() == 1 ? " thread" : " threads")
+                        + " in its own JVM on the same machine, over loopback (127.0.0.1); every response byte checked"));
+        md.append("\n![Throughput of each server on each workload, log scale](throughput.png)\n\n");
 
-        md.append("## Throughput\n\n");
-        md.append("Requests per second, each one echoed and checked; median of the runs");
-        md.append(settings.runs() > 1 ? ", ± half the distance between the slowest and the fastest run, as a share of"
-                + " the median.\n\n" : ".\n\n");
-        table(md, c -> {
-            String v = String.format(Locale.ROOT, "%,.0f", c.median(RunRecord::rate));
-            if (c.runs().size() > 1) {
-                double[] r = c.range(RunRecord::rate);
-                v += String.format(Locale.ROOT, " ±%.0f%%", 50 * (r[1] - r[0]) / c.median(RunRecord::rate));
-            }
-            return v;
-        });
-
-        md.append("## Latency\n\n");
-        md.append("Time from sending a batch of D requests to having all D responses: p50 / p99 / p99.9, and the"
-                + " slowest. Batches that were in flight when the measured window closed are included: for"
-                + " chapter 4 they are the connections that waited the whole run.\n\n");
-        table(md, c -> Format.duration(c.median(RunRecord::p50Nanos)) + " / " + Format.duration(c.median(RunRecord::p99Nanos))
-                + " / " + Format.duration(c.median(RunRecord::p999Nanos)) + " (max " + Format.duration(c.median(RunRecord::maxNanos)) + ")");
-
-        md.append("## Server CPU\n\n");
-        md.append(String.format(Locale.ROOT, "CPU time the server process used in the %.1f s window, all its threads:"
-                + " in cores busy (CPU seconds per second), the share of it spent in the kernel (system calls, and the"
-                + " loopback network stack they run), and microseconds per request.%n%n", measure));
-        table(md, c -> String.format(Locale.ROOT, "%.2f cores, %s kernel, %.1f µs/req", c.median(RunRecord::serverCpuSeconds) / measure,
-                kernelShare(c), c.median(r -> r.serverCpuMicrosPerRequest(measure))));
-
-        md.append("## System calls per request\n\n");
-        md.append(String.format(Locale.ROOT, "The server process's system calls, counted by `perf stat` from the kernel's"
-                + " syscall tracepoints (every thread, every kind of call), divided by the requests answered meanwhile: all"
-                + " calls, then `read`, `write` and `writev`, and waits for readiness (`epoll_wait`). Counting slows a"
-                + " server down, so perf counts in a window of its own: the load goes on for %.1f s after the measured"
-                + " window, and perf counts for three quarters of that.%n%n", settings.count().toMillis() / 1000.0));
-        table(md, c -> Double.isNaN(syscallsPerRequest(c)) ? "not counted" : String.format(Locale.ROOT,
-                "%s (read %s, write %s, wait %s)", calls(syscalls(c, 0)), calls(syscalls(c, 1)),
-                calls(syscalls(c, 2)), calls(syscalls(c, 3))));
-
-        md.append("## Connections served\n\n");
-        md.append("Active connections that completed at least one batch inside the measured window.\n\n");
-        table(md, c -> String.format(Locale.ROOT, "%.0f of %d", c.median(RunRecord::connectionsServed), c.workload().connections()));
+        section(md, "Throughput", "Requests per second, each one echoed and checked; median of the runs"
+                + (settings.runs() > 1 ? ", ± half the distance between the slowest and the fastest run, as a share of"
+                + " the median." : "."), c -> {
+                    String v = String.format(Locale.ROOT, "%,.0f", c.median(RunRecord::rate));
+                    if (c.runs().size() > 1) {
+                        double[] r = c.range(RunRecord::rate);
+                        v += String.format(Locale.ROOT, " ±%.0f%%", 50 * (r[1] - r[0]) / c.median(RunRecord::rate));
+                    }
+                    return v;
+                });
+        section(md, "Latency", "Time from sending a batch of D requests to having all D responses: p50 / p99 / p99.9,"
+                + " and the slowest. Batches still in flight when the measured window closed count too.",
+                c -> Format.duration(c.median(RunRecord::p50Nanos)) + " / " + Format.duration(c.median(RunRecord::p99Nanos))
+                        + " / " + Format.duration(c.median(RunRecord::p999Nanos)) + " (max "
+                        + Format.duration(c.median(RunRecord::maxNanos)) + ")");
+        section(md, "Server CPU", String.format(Locale.ROOT, "The server process's CPU time in the %.1f s window, all its"
+                + " threads: cores busy, the kernel's share of it, and microseconds per request.", measure),
+                c -> String.format(Locale.ROOT, "%.2f cores, %s kernel, %.1f µs/req", c.median(RunRecord::serverCpuSeconds)
+                        / measure, kernelShare(c), c.median(r -> r.serverCpuMicrosPerRequest(measure))));
+        section(md, "System calls per request", String.format(Locale.ROOT, "All of them, then `read`, `write` and `writev`,"
+                + " and waits for readiness, counted by `perf stat` for three quarters of %.1f s of load after the"
+                + " measured window ([how](%s#counting-system-calls)).", settings.count().toMillis() / 1000.0, page),
+                c -> Double.isNaN(syscallsPerRequest(c)) ? "not counted" : String.format(Locale.ROOT,
+                        "%s (read %s, write %s, wait %s)", calls(syscalls(c, 0)), calls(syscalls(c, 1)),
+                        calls(syscalls(c, 2)), calls(syscalls(c, 3))));
+        section(md, "Connections served", "Active connections that completed at least one batch inside the measured"
+                + " window.", c -> String.format(Locale.ROOT, "%.0f of %d", c.median(RunRecord::connectionsServed),
+                c.workload().connections()));
 
         md.append("## Targets\n\n");
-        md.append("Throughput ratios set as targets for the course's solution. The last column compares what the two"
-                + " servers' own CPU spent per request (baseline divided by solutions): where the load generator, not the"
-                + " server, sets the pace, that ratio shows the difference the throughput cannot.\n\n");
-        md.append("| ratio of median throughputs | measured | target | | server CPU per request, ratio | system calls per request |\n|---|--:|--:|---|--:|--:|\n");
+        md.append("Throughput ratios the course sets for its solution ([one by one](").append(page)
+                .append("#the-targets-one-by-one)); the CPU column divides what the baseline's own CPU spent per"
+                + " request by what the solution's did.\n\n");
+        MarkdownTable ratios = MarkdownTable.of("ratio of median throughputs", "measured", "target", "",
+                "server CPU per request, ratio", "system calls per request").leftAligned(3);
         for (Target t : TARGETS) {
             String name = t.server().label() + " / " + t.baseline().label() + ", " + workloadLabel(t.workload());
             String notMeasured = notMeasured(t);
             if (notMeasured != null) {
-                md.append("| ").append(name).append(" | ").append(notMeasured).append(" | | | | |\n");
+                ratios.row(name, notMeasured);
                 continue;
             }
             Cell a = find(t.server(), t.workload());
             Cell b = find(t.baseline(), t.workload());
-            double ratio = ratio(t);
+            double ratio = ratio(a, b);
             double cpuRatio = b.median(r -> r.serverCpuMicrosPerRequest(measure)) / a.median(r -> r.serverCpuMicrosPerRequest(measure));
-            md.append(String.format(Locale.ROOT, "| %s | %.2fx | %.2fx | %s | %.1fx | %s against %s |%n", name, ratio,
-                    t.factor(), ratio >= t.factor() ? "met" : "**missed**", cpuRatio, calls(syscallsPerRequest(a)),
-                    calls(syscallsPerRequest(b))));
+            ratios.row(name, String.format(Locale.ROOT, "%.2fx", ratio), String.format(Locale.ROOT, "%.2fx", t.factor()),
+                    t.metBy(ratio) ? "met" : "**missed**", String.format(Locale.ROOT, "%.1fx", cpuRatio),
+                    calls(syscallsPerRequest(a)) + " against " + calls(syscallsPerRequest(b)));
         }
-        md.append('\n');
-        md.append("| system calls per request | measured | target | |\n|---|--:|--:|---|\n");
+        md.append(ratios).append('\n');
+        MarkdownTable ceilings = MarkdownTable.of("system calls per request", "measured", "target", "").leftAligned(3);
         for (SyscallTarget t : SYSCALL_TARGETS) {
             double calls = syscallsPerRequest(find(t.server(), t.workload()));
-            md.append(String.format(Locale.ROOT, "| %s, %s | %s | at most %.2f | %s |%n", t.server().label(),
-                    workloadLabel(t.workload()), calls(calls), t.max(),
-                    Double.isNaN(calls) ? "not counted" : calls <= t.max() ? "met" : "**missed**"));
+            ceilings.row(t.server().label() + ", " + workloadLabel(t.workload()), calls(calls),
+                    String.format(Locale.ROOT, "at most %.2f", t.max()),
+                    Double.isNaN(calls) ? "not counted" : t.metBy(calls) ? "met" : "**missed**");
         }
-        md.append('\n');
+        md.append(ceilings).append('\n');
 
         md.append("## Notes\n\n");
         for (String note : notes(measure)) {
             md.append("- ").append(note).append('\n');
         }
         return md.toString();
+    }
+
+    /** A section: its title, what its figures are, and a table of them, one row per server, one column per workload. */
+    private void section(StringBuilder md, String title, String intro, Function<Cell, String> figure) {
+        md.append("## ").append(title).append("\n\n").append(intro).append("\n\n");
+        List<String> header = new ArrayList<>(List.of("server"));
+        settings.workloads().forEach(w -> header.add(w.label()));
+        MarkdownTable table = MarkdownTable.of(header);
+        for (ServerKind k : settings.servers()) {
+            List<String> row = new ArrayList<>(List.of(k.label()));
+            for (Workload w : settings.workloads()) {
+                Cell c = find(k, w);
+                if (c == null || (c.notRun() == null && c.error() == null && c.runs().isEmpty())) {
+                    row.add("");
+                } else if (c.notRun() != null) {
+                    row.add(c.notRun().startsWith("n/a") ? "n/a" : "skipped");
+                } else {
+                    row.add(c.error() != null ? "ERROR" : figure.apply(c));
+                }
+            }
+            table.row(row);
+        }
+        md.append(table).append('\n');
     }
 
     private List<String> notes(double measure) {
@@ -305,38 +325,6 @@ final class Report {
                 + " cores: a server that needs less CPU per request leaves more to the load generator, which"
                 + " shows up as throughput.");
         return notes;
-    }
-
-    /** Appends a table: one row per server, one column per workload, {@code figure} in each cell. */
-    private void table(StringBuilder md, Function<Cell, String> figure) {
-        md.append("| server |");
-        for (Workload w : settings.workloads()) {
-            md.append(' ').append(w.label()).append(" |");
-        }
-        md.append("\n|---|");
-        md.append("--:|".repeat(settings.workloads().size()));
-        md.append('\n');
-        for (ServerKind k : settings.servers()) {
-            md.append("| ").append(k.label()).append(" |");
-            for (Workload w : settings.workloads()) {
-                Cell c = find(k, w);
-                String v;
-                if (c == null) {
-                    v = "";
-                } else if (c.notRun() != null) {
-                    v = c.notRun().startsWith("n/a") ? "n/a" : "skipped";
-                } else if (c.error() != null) {
-                    v = "ERROR";
-                } else if (c.runs().isEmpty()) {
-                    v = "";
-                } else {
-                    v = figure.apply(c);
-                }
-                md.append(' ').append(v).append(" |");
-            }
-            md.append('\n');
-        }
-        md.append('\n');
     }
 
     /** Rows of {@code header.length} values as CSV, quoted where a value needs it. */

@@ -12,7 +12,8 @@ import java.nio.ByteOrder;
  *   <li>{@link CompactEveryRequest}: chapter 6's {@code tryOneRequest}. After each request, the
  *       bytes behind it are moved to the front of the buffer ({@code compact()}, the book's
  *       {@code memmove}). A read that brought D requests moves about D²/2 requests' worth of bytes.
- *   <li>{@link DeferredCompaction}: the solutions' {@code rbufStart} and {@code compactReadBuffer}.
+ *   <li>{@link DeferredCompaction}: the solutions' {@code rbufStart}, and the compaction at the top
+ *       of their {@code tryFillBuffer}.
  *       Parsing only advances a start offset; before the next read, the buffer starts over at 0 if
  *       everything was consumed, and moves the partial message to the front only if the buffer is
  *       full.

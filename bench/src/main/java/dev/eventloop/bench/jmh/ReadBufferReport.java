@@ -2,6 +2,7 @@ package dev.eventloop.bench.jmh;
 
 import dev.eventloop.bench.CommandLineOptions;
 import dev.eventloop.bench.MachineInfo;
+import dev.eventloop.bench.MarkdownTable;
 import dev.eventloop.bench.Matrix;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -97,15 +98,16 @@ public final class ReadBufferReport {
                 + " buffer (JMH average time, %s). Time per request is the batch's time divided by D, with JMH's"
                 + " 99.9%% error; bytes moved are counted by running the model once.%n%n",
                 size, quick ? "quick mode: 1 warm-up and 2 measured iterations of 0.5 s" : "3 warm-up and 5 measured iterations of 1 s, 1 fork"));
-        md.append("| pipeline depth D | compact every request | deferred compaction | speed-up | bytes moved per request: every request / deferred |\n");
-        md.append("|--:|--:|--:|--:|--:|\n");
+        MarkdownTable table = MarkdownTable.of("pipeline depth D", "compact every request", "deferred compaction",
+                "speed-up", "bytes moved per request: every request / deferred").firstColumnRightAligned();
         for (Map.Entry<Integer, double[]> e : byDepth.entrySet()) {
             int d = e.getKey();
             double[] v = e.getValue();
             long[] moved = bytesMovedPerBatch(d, size);
-            md.append(String.format(Locale.ROOT, "| %d | %s | %s | %.2fx | %.1f / %.1f |%n", d, perRequest(v[0], v[1], d),
-                    perRequest(v[2], v[3], d), v[0] / v[2], moved[0] / (double) d, moved[1] / (double) d));
+            table.row(d, perRequest(v[0], v[1], d), perRequest(v[2], v[3], d), String.format(Locale.ROOT, "%.2fx", v[0] / v[2]),
+                    String.format(Locale.ROOT, "%.1f / %.1f", moved[0] / (double) d, moved[1] / (double) d));
         }
+        md.append(table);
         Files.createDirectories(out);
         Path file = out.resolve("jmh-read-buffer.md");
         Files.writeString(file, md.toString(), StandardCharsets.UTF_8);
