@@ -25,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class AcceptFailuresTest {
     private static final String TOO_MANY = "Too many open files";
 
+    @SuppressWarnings("try") // the waiting client only needs to be in the backlog
     @Test
     void whileAcceptKeepsFailingTheLoopRetriesOncePerPauseAndWaitsInBetween() throws IOException {
         try (RunningServer running = RunningServer.accepting(listener -> {

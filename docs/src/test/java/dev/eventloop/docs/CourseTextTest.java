@@ -201,6 +201,53 @@ class CourseTextTest {
         assertThat(linked).as("pages linked from " + MAP).containsAll(pages);
     }
 
+    /** A page's time, as its opening line and the course map give it: "About 40 minutes", "60 to 90 min". */
+    private static final Pattern PAGE_TIME = Pattern.compile("About (\\d+)(?: to (\\d+))? minutes");
+    private static final Pattern MAP_TIME = Pattern.compile("^(\\d+)(?: to (\\d+))? min$");
+
+    @Test
+    void theCourseMapGivesEachPageItsOwnTimeAndAddsThemUp() {
+        List<String> map = Course.lines(course.root().resolve(MAP));
+        int[] book = new int[2];
+        int[] optional = new int[2];
+        int rows = 0;
+        for (String row : map) {
+            Matcher link = Pattern.compile("^\\| \\[[^]]+]\\(((?:exercises/)?[0-9][^)]*\\.md)\\) \\|").matcher(row);
+            if (!link.find()) {
+                continue;
+            }
+            rows++;
+            Path page = course.root().resolve("docs").resolve(link.group(1));
+            Matcher pageTime = PAGE_TIME.matcher(String.join(" ", Course.lines(page).subList(0, 5)));
+            assertThat(pageTime.find()).as("%s opens with its time, \"About N minutes\" or \"About N to M minutes\"",
+                    course.rel(page)).isTrue();
+            List<String> cells = cells(row);
+            String given = cells.get(cells.size() - 1);
+            String expected = pageTime.group(2) == null ? pageTime.group(1) + " min"
+                    : pageTime.group(1) + " to " + pageTime.group(2) + " min";
+            assertThat(given).as("the time %s gives %s; the page says \"%s\"", MAP, course.rel(page), pageTime.group())
+                    .isEqualTo(expected);
+            Matcher minutes = MAP_TIME.matcher(given);
+            assertThat(minutes.matches()).isTrue();
+            int low = Integer.parseInt(minutes.group(1));
+            int high = minutes.group(2) == null ? low : Integer.parseInt(minutes.group(2));
+            int[] sum = row.contains("(optional)") ? optional : book;
+            sum[0] += low;
+            sum[1] += high;
+        }
+        assertThat(rows).as("pages in the time table of %s", MAP).isGreaterThanOrEqualTo(9);
+        String total = String.format("About %s to %s hours in all, the book's three exercises included; the optional"
+                + " fourth adds %s to %s.", hours(book[0]), hours(book[1]), hours(optional[0]), hours(optional[1]));
+        assertThat(String.join(" ", map)).as("the total under the time table of %s, from the times above it", MAP)
+                .contains(total);
+    }
+
+    /** Minutes as hours, to the nearest half: 430 is "7", 505 is "8½". */
+    private static String hours(int minutes) {
+        int halves = Math.round(minutes / 30f);
+        return (halves / 2) + (halves % 2 == 1 ? "½" : "");
+    }
+
     /** Marks a table that repeats the throughput table of a benchmark report: {@code <!-- throughput of benchmarks/results.md -->}. */
     private static final Pattern THROUGHPUT_OF = Pattern.compile("<!-- throughput of (\\S+) -->");
 
