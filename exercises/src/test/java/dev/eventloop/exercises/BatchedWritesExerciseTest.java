@@ -1,5 +1,6 @@
 package dev.eventloop.exercises;
 
+import static dev.eventloop.exercises.Bytes.assertThatBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -25,11 +26,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the change must not break.
  */
 @Timeout(120)
-@ExtendWith({StubCheck.class, LoopThreadFailures.class})
+@ExtendWith({StubCheck.class, GuardFailures.class, LoopThreadFailures.class})
 class BatchedWritesExerciseTest {
 
     @Test
     @Tag(Exercise.Tags.BATCHED_WRITES)
+    @Guards("a burst of pipelined requests that arrives in one read is answered, in order, with one write")
     void answersAPipelinedBurstWithOneWrite() throws IOException {
         byte[] burst = Wire.frames(tenByteRequests(100));
         try (Server server = Server.open(Options.parse("--port", "0", "--quiet"), line -> { })) {
@@ -37,7 +39,7 @@ class BatchedWritesExerciseTest {
 
             channel.serveWhileReady(server, Conns.withBooksBuffers(channel, server.stats(), 1));
 
-            assertThat(channel.written()).as("the bytes written back: every response, in order").isEqualTo(burst);
+            assertThatBytes(channel.written()).as("the bytes written back: every response, in order").isEqualTo(burst);
             long writes = server.stats().writes();
             assertThat(writes).as(Exercise.BATCHED_WRITES.notDone(String.format(
                     "100 pipelined requests of 14 bytes (10-byte payloads) arrived in one read; your server answered"
@@ -49,6 +51,7 @@ class BatchedWritesExerciseTest {
 
     @Test
     @Tag(Exercise.Tags.BATCHED_WRITES)
+    @Guards("every request is answered, in order, with at most one write per read or per full write buffer")
     void writesAtMostOncePerFullWriteBufferOrRead() throws IOException {
         byte[][] payloads = new byte[1000][];
         Arrays.setAll(payloads, i -> new byte[100]);
@@ -61,7 +64,7 @@ class BatchedWritesExerciseTest {
 
             channel.serveWhileReady(server, Conns.withBooksBuffers(channel, server.stats(), 1));
 
-            assertThat(channel.written()).as("the bytes written back: every response, in order").isEqualTo(all);
+            assertThatBytes(channel.written()).as("the bytes written back: every response, in order").isEqualTo(all);
             Stats stats = server.stats();
             long limit = stats.reads() + all.length / (4 + 4096 - 104) + 1;
             assertThat(stats.writes()).as(Exercise.BATCHED_WRITES.notDone(String.format(
@@ -74,6 +77,7 @@ class BatchedWritesExerciseTest {
 
     @Test
     @Tag(Exercise.Tags.BATCHED_WRITES)
+    @Guards("a batch that outgrows the write buffer goes out whole, in order, in one write per full buffer")
     void sendsABatchThatOutgrowsTheWriteBufferInOneWritePerFullBuffer() throws IOException {
         byte[][] payloads = new byte[12][];
         Arrays.setAll(payloads, i -> new byte[996]); // 1,000 bytes each with the 4-byte header
@@ -83,7 +87,7 @@ class BatchedWritesExerciseTest {
             // a read buffer of 3 x (4 + 4096) bytes, the book's write buffer of 4 + 4096
             channel.serveWhileReady(server, new Conn(channel, server.stats(), 1, 3 * 4100, 4100));
 
-            assertThat(channel.written()).as("the bytes written back: every response, in order").isEqualTo(all);
+            assertThatBytes(channel.written()).as("the bytes written back: every response, in order").isEqualTo(all);
             long writes = server.stats().writes();
             assertThat(writes).as(Exercise.BATCHED_WRITES.notDone(String.format(
                     "12 pipelined requests of 1,000 bytes (header included) arrived in one read into a 12,300-byte"
@@ -96,6 +100,9 @@ class BatchedWritesExerciseTest {
     }
 
     @Test
+    @Guards(value = "ten thousand pipelined requests to a client that reads slowly are all answered, in order, within"
+            + " the server's two buffers",
+            read = "docs/07-production-failures.md#4-back-pressure")
     void answersTenThousandPipelinedRequestsToASlowReaderWithinItsFixedBuffers() throws Exception {
         long seed = new Random().nextLong();
         Random random = new Random(seed);

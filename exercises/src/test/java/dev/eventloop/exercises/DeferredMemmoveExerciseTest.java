@@ -1,5 +1,6 @@
 package dev.eventloop.exercises;
 
+import static dev.eventloop.exercises.Bytes.assertThatBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the buffer only when a read needs the room. The first test is the exercise; the others guard
  * what the change must not break.
  */
-@ExtendWith({StubCheck.class, LoopThreadFailures.class})
+@ExtendWith({StubCheck.class, GuardFailures.class, LoopThreadFailures.class})
 class DeferredMemmoveExerciseTest {
     private Server server;
 
@@ -35,6 +36,8 @@ class DeferredMemmoveExerciseTest {
 
     @Test
     @Tag(Exercise.Tags.DEFERRED_MEMMOVE)
+    @Guards("every request is answered, in order, and the read buffer is compacted at most once per read, moving no "
+            + "more bytes than were read")
     void compactsAtMostOncePerReadAndMovesFewerBytesThanItReads() {
         byte[][] payloads = new byte[1000][];
         for (int i = 0; i < payloads.length; i++) {
@@ -49,7 +52,7 @@ class DeferredMemmoveExerciseTest {
 
         channel.serveWhileReady(server, conn);
 
-        assertThat(channel.written()).as("the bytes written back: every response, in order").isEqualTo(all);
+        assertThatBytes(channel.written()).as("the bytes written back: every response, in order").isEqualTo(all);
         Stats stats = server.stats();
         String measured = String.format(
                 "1000 pipelined requests of 14 bytes (a 10-byte payload after the 4-byte header) came in 4 chunks of"
@@ -64,6 +67,8 @@ class DeferredMemmoveExerciseTest {
 
     @Test
     @Tag(Exercise.Tags.DEFERRED_MEMMOVE)
+    @Guards("every request is answered, in order, and unconsumed bytes move only through memmove, only when a read "
+            + "has no room")
     void movesBytesOnlyThroughMemmoveAndOnlyWhenAReadNeedsTheRoom() throws IOException {
         movesOnlyThroughMemmoveAndOnlyWhenNeeded(3000);
         movesOnlyThroughMemmoveAndOnlyWhenNeeded(4050); // leaves the buffer 50 bytes of room, not none
@@ -86,7 +91,7 @@ class DeferredMemmoveExerciseTest {
     }
 
     private static void checkMoves(Stats stats, ScriptedChannel channel, int chunk, byte[] all) {
-        assertThat(channel.written()).as("the bytes written back, %,d-byte chunks: every response, in order", chunk)
+        assertThatBytes(channel.written()).as("the bytes written back, %,d-byte chunks: every response, in order", chunk)
                 .isEqualTo(all);
         long end = 0;
         long arrived = 0;
@@ -137,6 +142,8 @@ class DeferredMemmoveExerciseTest {
     @Test
     @Tag(Exercise.Tags.DEFERRED_MEMMOVE)
     @Timeout(60)
+    @Guards("on a real socket, every request is answered, in order, and the read buffer is compacted at most once "
+            + "per read")
     void compactsAtMostOncePerReadOnARealSocket() throws IOException {
         byte[][] payloads = new byte[1000][];
         for (int i = 0; i < payloads.length; i++) {
@@ -146,7 +153,7 @@ class DeferredMemmoveExerciseTest {
         try (RunningServer running = RunningServer.start("--quiet"); Socket socket = Wire.connect(running.port())) {
             socket.getOutputStream().write(all); // one write: the server reads it in a few big reads
             for (int i = 0; i < payloads.length; i++) {
-                assertThat(Wire.receive(socket)).as("the payload of response %d", i).isEqualTo(payloads[i]);
+                assertThatBytes(Wire.receive(socket)).as("the payload of response %d", i).isEqualTo(payloads[i]);
             }
             Stats stats = running.stats();
             assertThat(stats.compactions()).as(Exercise.DEFERRED_MEMMOVE.notDone(String.format(
@@ -158,6 +165,8 @@ class DeferredMemmoveExerciseTest {
     }
 
     @Test
+    @Guards(value = "a largest message that starts in the middle of the read buffer still fits, and is answered",
+            read = "docs/exercises/02-deferred-memmove.md#the-tests-that-check-it")
     void aMaximumMessageThatStartsMidBufferStillFits() {
         byte[] small = "first".getBytes(StandardCharsets.UTF_8);
         byte[] max = new byte[4096];
@@ -170,11 +179,13 @@ class DeferredMemmoveExerciseTest {
 
         channel.serveWhileReady(server, Conns.withBooksBuffers(channel, server.stats(), 1));
 
-        assertThat(channel.written()).as("both responses, the one with a %,d-byte payload whole", max.length)
+        assertThatBytes(channel.written()).as("both responses, the one with a %,d-byte payload whole", max.length)
                 .isEqualTo(both);
     }
 
     @Test
+    @Guards(value = "requests cut at every byte offset still parse",
+            read = "docs/06-eventloop.md#short-reads-and-split-messages")
     void requestsSplitAtEveryByteOffsetStillParse() {
         byte[] three = Wire.frames("alpha".getBytes(StandardCharsets.UTF_8), new byte[0],
                 "gamma-gamma".getBytes(StandardCharsets.UTF_8));
@@ -185,7 +196,7 @@ class DeferredMemmoveExerciseTest {
 
             channel.serveWhileReady(server, Conns.withBooksBuffers(channel, server.stats(), split));
 
-            assertThat(channel.written()).as("split at byte %d", split).isEqualTo(three);
+            assertThatBytes(channel.written()).as("split at byte %d", split).isEqualTo(three);
         }
     }
 }

@@ -10,7 +10,20 @@ final class EventLoopDied extends AssertionError {
     private static final long serialVersionUID = 1L;
 
     EventLoopDied(Throwable onTheLoopThread) {
-        super("The event loop thread died, so the test could not go on: " + describe(onTheLoopThread), onTheLoopThread);
+        this("The event loop thread died, so the test could not go on: " + describe(onTheLoopThread), onTheLoopThread);
+    }
+
+    private EventLoopDied(String message, Throwable onTheLoopThread) {
+        super(message, onTheLoopThread);
+    }
+
+    /** The same death, told with {@code message} (which says what the test guards, then this one's). */
+    EventLoopDied explained(String message) {
+        EventLoopDied explained = new EventLoopDied(message, getCause());
+        for (Throwable suppressed : getSuppressed()) {
+            explained.addSuppressed(suppressed);
+        }
+        return explained;
     }
 
     /** The exception as {@code toString()} says it; with no message, where it was thrown instead. */

@@ -1,5 +1,6 @@
 package dev.eventloop.exercises;
 
+import static dev.eventloop.exercises.Bytes.assertThatBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -30,10 +31,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The failures every event loop meets in production, each handled by this server. */
 @Timeout(120)
-@ExtendWith(LoopThreadFailures.class)
+@ExtendWith({GuardFailures.class, LoopThreadFailures.class})
 class HardeningTest {
 
     @Test
+    @Guards(value = "when accept fails for want of descriptors, the loop pauses accepting for 100 ms at a time instead"
+            + " of retrying at once, logs the episode once, and keeps serving its connections",
+            read = "docs/07-production-failures.md#1-running-out-of-descriptors")
     void runningOutOfDescriptorsBacksOffInsteadOfSpinningAndKeepsServing() throws IOException {
         AtomicBoolean outOfDescriptors = new AtomicBoolean();
         try (RunningServer running = RunningServer.accepting(listener -> {
@@ -47,7 +51,8 @@ class HardeningTest {
             outOfDescriptors.set(true);
             long attemptsBefore = running.stats().acceptAttempts();
             try (Socket waiting = Wire.connect(running.port())) { // completes in the kernel's backlog
-                await().until(() -> running.stats().acceptAttempts() > attemptsBefore);
+                await("the loop tried to accept the waiting client")
+                        .until(() -> running.stats().acceptAttempts() > attemptsBefore);
                 // The listener stays readable all through the episode: a loop that retried at once
                 // would call accept() on every iteration, thousands of times while these run.
                 for (int i = 0; i < 200; i++) {
@@ -72,6 +77,9 @@ class HardeningTest {
 
     @Test
     @EnabledOnOs(value = {OS.LINUX, OS.MAC}, disabledReason = "needs a shell with ulimit")
+    @Guards(value = "a server process that really runs out of descriptors keeps serving the clients it has, and lets new"
+            + " ones in once others leave",
+            read = "docs/07-production-failures.md#1-running-out-of-descriptors")
     void aServerProcessThatReallyRunsOutOfDescriptorsRecovers() throws Exception {
         // a server process allowed 64 descriptors, and 70 clients: the real "Too many open files"
         String classes = Paths.get(Server.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
@@ -114,6 +122,8 @@ class HardeningTest {
     }
 
     @Test
+    @Guards(value = "every connection that ends leaves no table entry, no selector key and no open channel behind",
+            read = "docs/07-production-failures.md#2-no-leaks-under-churn")
     void tenThousandConnectionsComingAndGoingLeaveNothingBehind() throws Exception {
         try (RunningServer running = RunningServer.start("--quiet")) {
             ExecutorService clients = Executors.newFixedThreadPool(4);
@@ -134,14 +144,18 @@ class HardeningTest {
             } finally {
                 clients.shutdownNow();
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> running.stats().connections() == 0);
-            await().until(() -> running.stats().registeredKeys() == 1); // the listener alone
+            await("the server closed every connection once its client had left").atMost(Duration.ofSeconds(30))
+                    .until(() -> running.stats().connections() == 0);
+            await("no selector key but the listener's is left")
+                    .until(() -> running.stats().registeredKeys() == 1); // the listener alone
             assertThat(running.stats().openChannels()).isZero();
             assertThat(running.stats().acceptAttempts()).isGreaterThanOrEqualTo(10_000);
         }
     }
 
     @Test
+    @Guards(value = "a client that half-closes after its last request still gets every response",
+            read = "docs/07-production-failures.md#3-half-close")
     void aClientThatShutsDownItsSendingSideStillGetsEveryResponse() throws IOException {
         try (RunningServer running = RunningServer.start("--quiet"); Socket socket = Wire.connect(running.port())) {
             List<byte[]> payloads = new ArrayList<>();
@@ -152,13 +166,15 @@ class HardeningTest {
             socket.shutdownOutput(); // FIN: "no more requests", but still reading
 
             for (byte[] payload : payloads) {
-                assertThat(Wire.receive(socket)).isEqualTo(payload);
+                assertThatBytes(Wire.receive(socket)).isEqualTo(payload);
             }
             assertThat(socket.getInputStream().read()).as("then the server closes").isEqualTo(-1);
         }
     }
 
     @Test
+    @Guards(value = "frames cut at any byte, from several clients at once, all come back whole and in order",
+            read = "docs/07-production-failures.md#5-random-streams")
     void randomFramesSplitAtRandomPointsFromSeveralClientsAllComeBackInOrder() throws Exception {
         long seed = Long.getLong("random.seed", new Random().nextLong());
         try (RunningServer running = RunningServer.start("--quiet")) {
@@ -181,6 +197,8 @@ class HardeningTest {
     }
 
     @Test
+    @Guards(value = "close() ends the loop, and closes the listener and every connection",
+            read = "docs/07-production-failures.md#6-clean-shutdown")
     void closeEndsTheLoopAndClosesEveryConnection() throws IOException {
         RunningServer running = RunningServer.start("--quiet");
         try (Socket a = Wire.connect(running.port()); Socket b = Wire.connect(running.port())) {
@@ -197,6 +215,8 @@ class HardeningTest {
 
     @Test
     @DisabledOnOs(value = OS.WINDOWS, disabledReason = "Windows has no SIGTERM: destroy() skips shutdown hooks")
+    @Guards(value = "Ctrl-C stops a server process cleanly, through close()",
+            read = "docs/07-production-failures.md#6-clean-shutdown")
     void ctrlCStopsTheServerProcessCleanly() throws Exception {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
@@ -225,7 +245,7 @@ class HardeningTest {
     private static void roundTrip(Socket socket, String text) throws IOException {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         Wire.send(socket, payload);
-        assertThat(Wire.receive(socket)).isEqualTo(payload);
+        assertThatBytes(Wire.receive(socket)).isEqualTo(payload);
     }
 
     /** One short-lived connection: a clean goodbye, a close in the middle of a frame, or a reset. */

@@ -1,5 +1,6 @@
 package dev.eventloop.exercises;
 
+import static dev.eventloop.exercises.Bytes.assertThatBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
@@ -43,7 +44,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @Timeout(120)
 @Tag(Exercise.Tags.IDLE_TIMEOUT)
-@ExtendWith({StubCheck.class, LoopThreadFailures.class})
+@ExtendWith({StubCheck.class, GuardFailures.class, LoopThreadFailures.class})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the quick cases first: a wrong answer fails early
 class IdleTimeoutExerciseTest {
     /** The specification's default: 5 seconds without IO readiness. */
@@ -55,6 +56,7 @@ class IdleTimeoutExerciseTest {
 
     @Test
     @Order(1)
+    @Guards("connections idle for the timeout are closed at the next wake-up, and active ones are kept")
     void closesConnectionsIdleForTheTimeoutAndKeepsActiveOnes() throws IOException {
         try (RunningServer running = start()) { // no --idle-timeout: the default, 5 s
             // the active client connects first, so that accept order is not activity order
@@ -62,7 +64,8 @@ class IdleTimeoutExerciseTest {
                     Socket silent = Wire.connect(running.port());
                     Socket halfHeader = Wire.connect(running.port())) {
                 halfHeader.getOutputStream().write(new byte[] {5, 0}); // 2 of a header's 4 bytes, then nothing
-                await().until(() -> running.stats().connections() == 3 && running.stats().bytesRead() == 2);
+                await("the server accepted the three clients and read the half header")
+                        .until(() -> running.stats().connections() == 3 && running.stats().bytesRead() == 2);
                 roundTrip(running, active, "at 0 s");
 
                 now.set(START + 3000);
@@ -97,6 +100,7 @@ class IdleTimeoutExerciseTest {
 
     @Test
     @Order(4)
+    @Guards("a client that reads its responses slowly but steadily is not idle")
     void aClientThatReadsSlowlyButSteadilyIsNotIdle() throws Exception {
         int responses = 200;
         int payloadSize = 4000;
@@ -147,7 +151,7 @@ class IdleTimeoutExerciseTest {
                             running.logExcerpt())));
                     return;
                 }
-                assertThat(response).as("response %d", i).isEqualTo(payloads.get(i));
+                assertThatBytes(response).as("response %d", i).isEqualTo(payloads.get(i));
                 long written = stats.bytesWritten();
                 if (written > writtenBefore) { // progress: let 500 ms pass on the server's clock
                     writtenBefore = written;
@@ -180,13 +184,14 @@ class IdleTimeoutExerciseTest {
     @SuppressWarnings("try") // a connection only needs to be open to have a deadline
     @Test
     @Order(3)
+    @Guards("the wait lasts until the nearest idle deadline, and no longer")
     void theWaitLastsUntilTheNearestDeadline() throws IOException {
         try (RunningServer running = start("--idle-timeout", "5000")) {
             try (Socket silent = Wire.connect(running.port())) {
-                await().until(() -> running.stats().connections() == 1);
+                await("the server accepted the client").until(() -> running.stats().connections() == 1);
                 // Nothing is due for 5 s: the loop has no reason to wake up within the next second.
                 long waits = running.stats().waits();
-                await().until(() -> running.stats().waits() > waits + 1);
+                await("the loop waited twice more").until(() -> running.stats().waits() > waits + 1);
                 long quiet = running.stats().lastWaitTimeoutMillis();
                 assertThat(quiet < 0 || quiet >= 1000)
                         .as(Exercise.IDLE_TIMEOUT.notDone(String.format("With one connection and 5 s before its"
@@ -197,7 +202,7 @@ class IdleTimeoutExerciseTest {
 
                 now.set(START + 4990); // the deadline is 10 ms away
                 try (Socket other = Wire.connect(running.port())) { // an accept wakes the loop up
-                    await().until(() -> running.stats().connections() == 2);
+                    await("the server accepted the second client").until(() -> running.stats().connections() == 2);
                     try {
                         await().atMost(Duration.ofSeconds(5)).until(() -> running.stats().lastWaitTimeoutMillis() >= 0
                                 && running.stats().lastWaitTimeoutMillis() <= 10);
@@ -215,6 +220,7 @@ class IdleTimeoutExerciseTest {
 
     @Test
     @Order(5)
+    @Guards("expiring looks only at the connections that are due, and the one after them")
     void expiringExaminesOnlyTheConnectionsThatExpire() throws IOException {
         int idle = 1000;
         int roundTrips = 100;
@@ -224,7 +230,8 @@ class IdleTimeoutExerciseTest {
                 for (int i = 0; i < idle; i++) {
                     sockets.add(Wire.connect(running.port()));
                 }
-                await().atMost(Duration.ofSeconds(60)).until(() -> running.stats().connections() == idle);
+                await("the server accepted every idle connection").atMost(Duration.ofSeconds(60))
+                        .until(() -> running.stats().connections() == idle);
                 now.set(START + 1000);
                 try (Socket active = Wire.connect(running.port())) {
                     Stats stats = running.stats();
@@ -276,14 +283,15 @@ class IdleTimeoutExerciseTest {
     @SuppressWarnings("try") // the silent and the leaving clients only need to connect
     @Test
     @Order(2)
+    @Guards("a connection its client closed is not timed out later")
     void aConnectionItsClientClosedIsNotTimedOutLater() throws IOException {
         try (RunningServer running = start("--idle-timeout", "5000");
                 Socket active = Wire.connect(running.port());
                 Socket silent = Wire.connect(running.port())) {
             try (Socket leaving = Wire.connect(running.port())) {
-                await().until(() -> running.stats().connections() == 3);
+                await("the server accepted the three clients").until(() -> running.stats().connections() == 3);
             } // the client closes it: EOF
-            await().until(() -> running.stats().connections() == 2);
+            await("the server closed the connection whose client left").until(() -> running.stats().connections() == 2);
             // in steps shorter than the timeout, so that active is never due, whenever the loop wakes up
             now.set(START + 4000);
             roundTrip(running, active, "4 s later");
@@ -302,6 +310,7 @@ class IdleTimeoutExerciseTest {
 
     @Test
     @Order(6)
+    @Guards("a client that floods is not idle after its turn")
     void aClientThatFloodsIsNotIdleAfterItsTurn() throws Exception {
         // Here the server's clock moves one millisecond per read, on any connection: a turn of 16
         // reads lasts 16 ms of it, longer than the 10 ms timeout. A connection is idle only if it
@@ -312,7 +321,7 @@ class IdleTimeoutExerciseTest {
         try (RunningServer running = RunningServer.start(clockOfReads, hold, "--idle-timeout", "10");
                 Socket holder = Wire.connect(running.port());
                 Flood flood = Flood.connect(running.port())) {
-            await().until(() -> running.stats().connections() == 2);
+            await("the server accepted both clients").until(() -> running.stats().connections() == 2);
             hold.hold(holder);
             long queued = flood.fill(); // many turns' worth, waiting in the kernel when the loop goes on
             hold.release(holder);
@@ -350,11 +359,19 @@ class IdleTimeoutExerciseTest {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         try {
             Wire.send(socket, payload);
-            assertThat(Wire.receive(socket)).as("the answer to \"%s\"", text).isEqualTo(payload);
+            assertThatBytes(Wire.receive(socket)).as("the answer to \"%s\"", text).isEqualTo(payload);
         } catch (IOException e) {
-            fail(Exercise.IDLE_TIMEOUT.notDone(String.format("A connection that was not idle failed at \"%s\" (%s)."
-                    + " The log: %s", text, e, running.logExcerpt())));
+            fail(Exercise.IDLE_TIMEOUT.notDone(String.format("A connection that was not idle failed at \"%s\" (%s).%s"
+                    + " The log: %s", text, e, timedOutAgain(running), running.logExcerpt())));
         }
+    }
+
+    /** What the log says if the server timed out more connections than it ever accepted, or nothing. */
+    private static String timedOutAgain(RunningServer running) {
+        long timeouts = running.log.stream().filter(line -> line.startsWith("idle timeout")).count();
+        long accepted = running.stats().acceptAttempts(); // at least as many as it accepted
+        return timeouts <= accepted ? "" : String.format(" The server logged %,d \"idle timeout\" lines, though it"
+                + " accepted at most %d connections: it timed the same connection out again and again.", timeouts, accepted);
     }
 
     /** Waits for the server to close {@code socket}: its next read sees EOF (or a reset). */

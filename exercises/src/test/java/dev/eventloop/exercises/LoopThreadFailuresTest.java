@@ -9,12 +9,16 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * An exception thrown on the event loop thread fails the test with that exception's message,
  * not with what the test saw next (a closed connection, a read that timed out).
  */
 @Timeout(30)
+@ExtendWith(GuardFailures.class)
+@Guards(value = "a test reports the event loop thread's death as the reason it failed",
+        read = "exercises/README.md")
 class LoopThreadFailuresTest {
     private static final String INVARIANT = "an invariant of the loop failed (a stand-in for the server's own checks)";
 

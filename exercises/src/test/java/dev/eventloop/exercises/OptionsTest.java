@@ -12,6 +12,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A mistyped option is an error: a server given an unknown option or a stray word stops with one
@@ -19,6 +20,10 @@ import org.junit.jupiter.api.Timeout;
  * {@code --} options the same way.
  */
 @Timeout(60)
+@ExtendWith(GuardFailures.class)
+@Guards(value = "the server's and the client's options work as the README says, and a mistyped one is an error that"
+        + " names it",
+        read = "README.md#run-a-server-and-a-client-yourself")
 class OptionsTest {
 
     @Test

@@ -16,8 +16,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @Timeout(30)
+@ExtendWith(GuardFailures.class)
+@Guards(value = "the Poll wrapper behaves as poll(2) does, and counts every entry it declares and examines",
+        read = "docs/06-eventloop.md#javas-poll-the-poll-class")
 class PollTest {
     private final Stats stats = new Stats();
     private Poll poll;

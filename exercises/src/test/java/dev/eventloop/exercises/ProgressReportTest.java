@@ -10,9 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The step after Surefire: prints the summary the tests wrote, and fails the build on red. */
+@ExtendWith(GuardFailures.class)
+@Guards(value = "the progress summary ends the run, and a red run fails the build with its reason",
+        read = "exercises/README.md")
 class ProgressReportTest {
     @TempDir
     Path dir;

@@ -287,6 +287,9 @@ public final class ProgressSummary implements TestExecutionListener {
             return "the event loop thread died: " + reason(TestExecutionResult.failed(thrown.getCause()));
         }
         String message = thrown.getMessage() == null ? "" : thrown.getMessage().strip().replaceAll("\\s+", " ");
+        if (message.startsWith(GuardFailures.BROKE)) {
+            message = message.substring(GuardFailures.BROKE.length()); // the summary line says it already
+        }
         String type = thrown.getClass().getSimpleName();
         if (message.isEmpty()) {
             StackTraceElement[] trace = thrown.getStackTrace();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.TestTag;
 import org.junit.platform.engine.UniqueId;
@@ -19,6 +20,9 @@ import org.junit.platform.launcher.TestIdentifier;
  * its tests pass and no other test fails; a failing other test is named with its reason; the
  * summary stays short enough to end a Maven log.
  */
+@ExtendWith(GuardFailures.class)
+@Guards(value = "the progress summary counts each exercise's tests and says what to do next",
+        read = "exercises/README.md")
 class ProgressSummaryTest {
     private final ProgressSummary summary = new ProgressSummary();
 
@@ -64,6 +68,16 @@ class ProgressSummaryTest {
                 + " [the responses, in order] expected: [a, b] but was: [a]");
         assertThat(lines).last().asString().startsWith("  Next: fix what your change broke");
         assertThat(summary.verdict(false, false)).startsWith("red Not done yet: 1 other test fails.");
+    }
+
+    @Test
+    void aGuardTestsFailureIsNamedByWhatBrokeAndWhereToRead() {
+        allExerciseTests(true);
+        other("ServerTest", "echoesARequest", new AssertionError(GuardFailures.BROKE + "a request is answered with its own"
+                + " bytes. Read docs/06-eventloop.md#the-protocol.\nexpected: \"hello\" but was: \"hell\""));
+
+        assertThat(lines(false, false)).contains("  your change broke: ServerTest.echoesARequest: a request is answered"
+                + " with its own bytes. Read docs/06-eventloop.md#the-protocol. expected: \"hello\" but was: \"hell\"");
     }
 
     @Test

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Resetting one exercise replaces its regions with the stub's, and nothing else. */
+@ExtendWith(GuardFailures.class)
+@Guards(value = "ResetExercise puts one exercise's regions back to the stub and leaves the rest as they are",
+        read = "exercises/README.md")
 class ResetExerciseTest {
     private static final String STUB = """
             class S {

@@ -1,5 +1,6 @@
 package dev.eventloop.exercises;
 
+import static dev.eventloop.exercises.Bytes.assertThatBytes;
 import static dev.eventloop.exercises.Wire.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The chapter 6 server over real loopback sockets. */
 @Timeout(60)
-@ExtendWith(LoopThreadFailures.class)
+@ExtendWith({GuardFailures.class, LoopThreadFailures.class})
 class ServerTest {
     private RunningServer running;
 
@@ -44,14 +45,18 @@ class ServerTest {
     }
 
     @Test
+    @Guards(value = "a request is answered with its own bytes",
+            read = "docs/06-eventloop.md#parsing-and-answering-tryonerequest")
     void echoesARequest() throws IOException {
         try (Client client = Client.connect("127.0.0.1", running.port())) {
             assertThat(client.query("hello")).isEqualTo("hello");
         }
-        await().until(() -> running.logged("client says: hello"));
+        await("the server logged the request").until(() -> running.logged("client says: hello"));
     }
 
     @Test
+    @Guards(value = "pipelined requests are all answered, in order",
+            read = "docs/06-eventloop.md#the-client-that-pipelines")
     void answersThreePipelinedRequestsInOrder() throws IOException {
         try (Client client = Client.connect("127.0.0.1", running.port())) {
             client.sendReq("hello1");
@@ -64,17 +69,21 @@ class ServerTest {
     }
 
     @Test
+    @Guards(value = "chapter 4's blocking client, one request and one answer at a time, works against this server",
+            read = "docs/06-eventloop.md#a-server-and-a-client-by-hand")
     void chapter4ClientWorksUnchanged() throws IOException {
         // chapter 4's client: one request, then wait for its answer, over the same protocol
         try (Socket socket = Wire.connect(running.port())) {
             for (String text : List.of("a", "bb", "")) {
                 Wire.send(socket, bytes(text));
-                assertThat(Wire.receive(socket)).isEqualTo(bytes(text));
+                assertThatBytes(Wire.receive(socket)).isEqualTo(bytes(text));
             }
         }
     }
 
     @Test
+    @Guards(value = "the exercises' client pipelines its greetings and prints every answer",
+            read = "docs/06-eventloop.md#the-client-that-pipelines")
     void clientMainPipelinesTheThreeGreetings() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Client.run(new PrintStream(out, true, StandardCharsets.UTF_8), "--port", Integer.toString(running.port()));
@@ -84,6 +93,8 @@ class ServerTest {
     }
 
     @Test
+    @Guards(value = "a thousand pipelined requests of random sizes, still being written, all come back right and in order",
+            read = "docs/06-eventloop.md#the-client-that-pipelines")
     void echoesAThousandPipelinedRequestsOfRandomSizeWhileTheyAreBeingWritten() throws Exception {
         long seed = new Random().nextLong();
         Random random = new Random(seed);
@@ -101,7 +112,7 @@ class ServerTest {
                 return null;
             });
             for (int i = 0; i < payloads.size(); i++) {
-                assertThat(Wire.receive(socket)).as("response %d (seed %d)", i, seed).isEqualTo(payloads.get(i));
+                assertThatBytes(Wire.receive(socket)).as("response %d (seed %d)", i, seed).isEqualTo(payloads.get(i));
             }
             sent.get();
         } finally {
@@ -110,6 +121,8 @@ class ServerTest {
     }
 
     @Test
+    @Guards(value = "a request that arrives one byte at a time is still parsed and answered",
+            read = "docs/06-eventloop.md#short-reads-and-split-messages")
     void parsesARequestDribbledOneByteAtATime() throws IOException {
         try (Socket socket = Wire.connect(running.port())) {
             socket.setTcpNoDelay(true); // send each byte in its own segment
@@ -118,11 +131,13 @@ class ServerTest {
                 out.write(b);
                 out.flush();
             }
-            assertThat(Wire.receive(socket)).isEqualTo(bytes("drip"));
+            assertThatBytes(Wire.receive(socket)).isEqualTo(bytes("drip"));
         }
     }
 
     @Test
+    @Guards(value = "64 clients at once are all served",
+            read = "docs/06-eventloop.md#the-loop-run")
     void servesSixtyFourClientsAtOnce() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(64);
         try {
@@ -134,7 +149,7 @@ class ServerTest {
                         for (int i = 0; i < 100; i++) {
                             byte[] payload = bytes("client " + clientNo + " request " + i);
                             Wire.send(socket, payload);
-                            assertThat(Wire.receive(socket)).isEqualTo(payload);
+                            assertThatBytes(Wire.receive(socket)).isEqualTo(payload);
                         }
                     }
                     return 100;
@@ -149,10 +164,14 @@ class ServerTest {
         } finally {
             pool.shutdownNow();
         }
-        await().until(() -> running.stats().connections() == 0);
+        await("the server closed every connection once its client had left")
+                .until(() -> running.stats().connections() == 0);
     }
 
     @Test
+    @Guards(value = "a client that does not read its answers stops only itself: the server holds at most its two buffers"
+            + " for it, and serves everyone else",
+            read = "docs/07-production-failures.md#4-back-pressure")
     void aClientThatDoesNotReadStopsOnlyItself() throws Exception {
         Random random = new Random(42);
         List<byte[]> payloads = new ArrayList<>();
@@ -174,11 +193,12 @@ class ServerTest {
                 }
                 return null;
             });
-            await().until(() -> small.stats().writesBlocked() > 0);
+            await("a write of the server blocked on the client that does not read")
+                    .until(() -> small.stats().writesBlocked() > 0);
 
             // the loop still serves everyone else
             Wire.send(other, bytes("still there?"));
-            assertThat(Wire.receive(other)).isEqualTo(bytes("still there?"));
+            assertThatBytes(Wire.receive(other)).isEqualTo(bytes("still there?"));
             // and it stopped reading from the client it cannot answer: it holds no more than its
             // buffers, two of 4 + 4096 bytes
             assertThat(small.stats().peakBytesHeld()).as("most bytes ever read but not yet answered")
@@ -186,7 +206,7 @@ class ServerTest {
 
             // now read everything: every response arrives, in order
             for (int i = 0; i < payloads.size(); i++) {
-                assertThat(Wire.receive(greedy)).as("response %d", i).isEqualTo(payloads.get(i));
+                assertThatBytes(Wire.receive(greedy)).as("response %d", i).isEqualTo(payloads.get(i));
             }
             sending.get();
         } finally {
@@ -214,12 +234,14 @@ class ServerTest {
     }
 
     @Test
+    @Guards(value = "once a response has gone out, the connection reads requests again",
+            read = "docs/06-eventloop.md#writing-stateres-and-tryflushbuffer")
     void readingResumesAfterEveryResponse() throws IOException {
         try (Socket socket = Wire.connect(running.port())) {
             // one at a time: each response must bring the connection back to reading
             for (int i = 0; i < 5; i++) {
                 Wire.send(socket, bytes("ping-" + i));
-                assertThat(Wire.receive(socket)).as("answer %d of a request/response alternation", i)
+                assertThatBytes(Wire.receive(socket)).as("answer %d of a request/response alternation", i)
                         .isEqualTo(bytes("ping-" + i));
             }
             // then a pipelined burst in one write
@@ -229,23 +251,25 @@ class ServerTest {
             }
             socket.getOutputStream().write(Wire.frames(burst));
             for (int i = 0; i < burst.length; i++) {
-                assertThat(Wire.receive(socket)).as("answer %d of a pipelined burst", i).isEqualTo(burst[i]);
+                assertThatBytes(Wire.receive(socket)).as("answer %d of a pipelined burst", i).isEqualTo(burst[i]);
             }
             // then idle until the loop has woken up empty-handed at least once, then one more request
             long waits = running.stats().waits();
             await("the loop wakes up at least once while the client is quiet").atMost(Duration.ofSeconds(5))
                     .until(() -> running.stats().waits() > waits);
             Wire.send(socket, bytes("after a quiet spell"));
-            assertThat(Wire.receive(socket)).as("the answer after the connection was idle")
+            assertThatBytes(Wire.receive(socket)).as("the answer after the connection was idle")
                     .isEqualTo(bytes("after a quiet spell"));
         }
     }
 
     @Test
+    @Guards(value = "a loop with nothing to do waits for the next event instead of spinning",
+            read = "docs/06-eventloop.md#ask-for-pollout--op_write-only-when-there-is-something-to-write")
     void anIdleLoopWaitsInsteadOfSpinning() throws IOException {
         try (Socket socket = Wire.connect(running.port())) {
             Wire.send(socket, bytes("then silence"));
-            assertThat(Wire.receive(socket)).isEqualTo(bytes("then silence"));
+            assertThatBytes(Wire.receive(socket)).isEqualTo(bytes("then silence"));
             long waits = running.stats().waits();
             // With a 1000 ms poll timeout, a quiet second costs a wait or two. A loop that polls with
             // a timeout of 0 spins a core and makes hundreds of thousands.
@@ -256,6 +280,9 @@ class ServerTest {
     }
 
     @Test
+    @Guards(value = "a connection back in STATE_REQ no longer waits for POLLOUT, so an idle loop waits instead of"
+            + " spinning",
+            read = "docs/06-eventloop.md#ask-for-pollout--op_write-only-when-there-is-something-to-write")
     void anIdleLoopWaitsEvenAfterAConnectionHadToWaitForPollout() throws Exception {
         try (RunningServer small = startWithSmallSendBuffers();
                 Socket socket = connectWithReceiveBuffer(small.port(), 16 * 1024)) {
@@ -273,7 +300,7 @@ class ServerTest {
                 });
                 await("a server write blocks").until(() -> small.stats().writesBlocked() > 0);
                 for (int i = 0; i < payloads.length; i++) {
-                    assertThat(Wire.receive(socket)).as("response %d", i).isEqualTo(payloads[i]);
+                    assertThatBytes(Wire.receive(socket)).as("response %d", i).isEqualTo(payloads[i]);
                 }
                 sending.get();
             } finally {
@@ -289,6 +316,8 @@ class ServerTest {
     }
 
     @Test
+    @Guards(value = "a good request followed by a bad frame in one write is answered before the connection closes",
+            read = "docs/06-eventloop.md#parsing-and-answering-tryonerequest")
     void aGoodRequestThenABadFrameInOneWriteIsAnsweredThenClosed() throws IOException {
         try (RunningServer traced = RunningServer.start("--trace");
                 Socket socket = Wire.connect(traced.port())) {
@@ -297,10 +326,11 @@ class ServerTest {
             both.write(new byte[] {(byte) 0x88, 0x13, 0x00, 0x00}); // 5000, little-endian: too long
             socket.getOutputStream().write(both.toByteArray());
 
-            assertThat(Wire.receive(socket)).as("the response owed for the request before the bad frame")
+            assertThatBytes(Wire.receive(socket)).as("the response owed for the request before the bad frame")
                     .isEqualTo(bytes("hi"));
             assertThat(Wire.closedByPeer(socket)).as("closed after the bad frame").isTrue();
-            await().until(() -> traced.log.stream().anyMatch(line -> line.contains("close #1")));
+            await("the server closed the connection")
+                    .until(() -> traced.log.stream().anyMatch(line -> line.contains("close #1")));
             assertThat(traced.log.stream().filter("too long"::equals)).as("the bad frame is logged once").hasSize(1);
             assertThat(String.join("\n", traced.log)).as("STATE_END is final: no transition out of it")
                     .contains(">END").doesNotContain("END>");
@@ -308,10 +338,12 @@ class ServerTest {
     }
 
     @Test
+    @Guards(value = "a frame longer than 4096 bytes closes its own connection, with a logged reason, and no other",
+            read = "docs/06-eventloop.md#parsing-and-answering-tryonerequest")
     void badInputClosesOnlyThatConnection() throws IOException {
         try (Socket bystander = Wire.connect(running.port())) {
             Wire.send(bystander, bytes("before"));
-            assertThat(Wire.receive(bystander)).isEqualTo(bytes("before"));
+            assertThatBytes(Wire.receive(bystander)).isEqualTo(bytes("before"));
 
             assertClosedAfter(new byte[] {0x01, 0x10, 0x00, 0x00}); // 4097: too long
             assertClosedAfter(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff}); // too long, not -1
@@ -319,18 +351,22 @@ class ServerTest {
             assertClosedAfterHalfClose(new byte[] {0x05, 0x00, 0x00, 0x00, 'a'}); // EOF in the body
             resetMidStream();
 
-            await().until(() -> running.log.stream().filter("too long"::equals).count() == 2
+            await("the server closed each bad client with its reason logged: two \"too long\", two \"unexpected EOF\","
+                    + " one \"read() error\"").until(() -> running.log.stream().filter("too long"::equals).count() == 2
                     && running.log.stream().filter("unexpected EOF"::equals).count() == 2
                     && running.log.stream().anyMatch(line -> line.startsWith("read() error")));
 
             Wire.send(bystander, bytes("after"));
-            assertThat(Wire.receive(bystander)).isEqualTo(bytes("after"));
+            assertThatBytes(Wire.receive(bystander)).isEqualTo(bytes("after"));
         }
-        await().until(() -> running.stats().connections() == 0);
+        await("the server closed every connection once its client had left")
+                .until(() -> running.stats().connections() == 0);
         assertThat(running.stats().openChannels()).isZero();
     }
 
     @Test
+    @Guards(value = "once every client has left, the server holds no connection",
+            read = "docs/06-eventloop.md#back-in-the-loop-closing")
     void holdsNoConnectionOnceAllClientsHaveLeft() throws IOException {
         List<Socket> sockets = new ArrayList<>();
         try {
@@ -338,16 +374,18 @@ class ServerTest {
                 Socket socket = Wire.connect(running.port());
                 sockets.add(socket);
                 Wire.send(socket, bytes("x"));
-                assertThat(Wire.receive(socket)).isEqualTo(bytes("x"));
+                assertThatBytes(Wire.receive(socket)).isEqualTo(bytes("x"));
             }
-            await().until(() -> running.stats().connections() == 20);
+            await("the server accepted the 20 clients").until(() -> running.stats().connections() == 20);
         } finally {
             for (Socket socket : sockets) {
                 socket.close();
             }
         }
-        await().until(() -> running.stats().connections() == 0);
-        await().until(() -> running.stats().registeredKeys() == 1); // the listener alone
+        await("the server closed every connection once its client had left")
+                .until(() -> running.stats().connections() == 0);
+        await("no selector key but the listener's is left")
+                .until(() -> running.stats().registeredKeys() == 1); // the listener alone
         assertThat(running.stats().openChannels()).isZero();
     }
 

@@ -1,5 +1,6 @@
 package dev.eventloop.exercises;
 
+import static dev.eventloop.exercises.Bytes.assertThatBytes;
 import static dev.eventloop.exercises.Conn.State.STATE_END;
 import static dev.eventloop.exercises.Conn.State.STATE_REQ;
 import static dev.eventloop.exercises.Conn.State.STATE_RES;
@@ -12,12 +13,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The per-connection state machine, driven step by step on a {@link ScriptedChannel}: each
  * {@code serveWhileReady} is what the loop does while the connection is reported ready. These
  * tests guard what every exercise must keep working.
  */
+@ExtendWith(GuardFailures.class)
 class StateMachineTest {
     private final Queue<String> log = new ConcurrentLinkedQueue<>();
     private Server server;
@@ -37,6 +40,9 @@ class StateMachineTest {
     }
 
     @Test
+    @Guards(value = "requests already in rbuf are answered once a partial flush completes, without new input (no"
+            + " pipelining stall)",
+            read = "docs/06-eventloop.md#the-pipelining-stall")
     void answersBufferedRequestsAfterAPartialFlushWithoutNewInput() {
         byte[] three = Wire.frames(bytes("one"), bytes("two"), bytes("three"));
         channel.arrive(three).allowWrites(5); // the send buffer fills in the middle of response 1
@@ -49,17 +55,19 @@ class StateMachineTest {
         channel.serveWhileReady(server, conn); // POLLOUT
 
         // The book's first version stops here after response 1, waiting for POLLIN that never comes.
-        assertThat(channel.written()).as("all three responses, in order").isEqualTo(three);
+        assertThatBytes(channel.written()).as("all three responses, in order").isEqualTo(three);
         assertThat(conn.state).isEqualTo(STATE_REQ);
 
         byte[] four = Wire.encode(bytes("four")); // nothing of the three requests is left over
         channel.arrive(four);
         channel.serveWhileReady(server, conn);
-        assertThat(channel.written()).as("the three responses, then the fourth alone")
+        assertThatBytes(channel.written()).as("the three responses, then the fourth alone")
                 .isEqualTo(Wire.frames(bytes("one"), bytes("two"), bytes("three"), bytes("four")));
     }
 
     @Test
+    @Guards(value = "a request that arrives one byte per read is parsed",
+            read = "docs/06-eventloop.md#short-reads-and-split-messages")
     void parsesARequestThatArrivesOneByteAtATime() {
         byte[] frame = Wire.encode(bytes("dribble"));
         for (byte b : frame) {
@@ -68,10 +76,12 @@ class StateMachineTest {
 
         channel.serveWhileReady(server, conn);
 
-        assertThat(channel.written()).isEqualTo(frame);
+        assertThatBytes(channel.written()).isEqualTo(frame);
     }
 
     @Test
+    @Guards(value = "a message of 4096 bytes fills the read buffer exactly and is answered",
+            read = "docs/06-eventloop.md#reading-statereq-and-tryfillbuffer")
     void aMaximumMessageFillsTheReadBufferExactlyAndIsAnswered() {
         byte[] frame = Wire.encode(new byte[4096]);
         assertThat(frame).hasSize(conn.rbuf.capacity());
@@ -79,32 +89,39 @@ class StateMachineTest {
 
         channel.serveWhileReady(server, conn);
 
-        assertThat(channel.written()).isEqualTo(frame);
+        assertThatBytes(channel.written()).isEqualTo(frame);
         assertThat(conn.state).isEqualTo(STATE_REQ);
     }
 
     @Test
+    @Guards(value = "a length of 4097 is too long: logged once, and the connection ends",
+            read = "docs/06-eventloop.md#parsing-and-answering-tryonerequest")
     void rejectsALengthOneOverTheLimit() {
         channel.arrive(new byte[] {0x01, 0x10, 0x00, 0x00});
 
         channel.serveWhileReady(server, conn);
 
-        assertThat(conn.state).isEqualTo(STATE_END);
+        assertThat(conn.state).as("the state after a frame of length 4097 (too long)").isEqualTo(STATE_END);
         assertThat(log).contains("too long");
         assertThat(channel.written()).isEmpty();
     }
 
     @Test
+    @Guards(value = "the length ff ff ff ff is read unsigned, as 4294967295, too long, not as -1",
+            read = "docs/06-eventloop.md#little-endian-unsigned-lengths")
     void rejectsAllOnesAsTooLongRatherThanNegative() {
         channel.arrive(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 'x'});
 
         channel.serveWhileReady(server, conn);
 
-        assertThat(conn.state).isEqualTo(STATE_END);
+        assertThat(conn.state).as("the state after a frame of length ff ff ff ff (too long)").isEqualTo(STATE_END);
         assertThat(log).contains("too long");
     }
 
     @Test
+    @Guards(value = "a good request followed by a bad frame in one read is answered before the connection ends, and"
+            + " STATE_END is never left",
+            read = "docs/06-eventloop.md#parsing-and-answering-tryonerequest")
     void aGoodRequestThenABadFrameInOneReadIsAnsweredThenTheConnectionEnds() {
         byte[] hi = Wire.encode(bytes("hi"));
         byte[] tooLong = {(byte) 0x88, 0x13, 0x00, 0x00}; // 5000, little-endian
@@ -115,12 +132,15 @@ class StateMachineTest {
 
         channel.serveWhileReady(server, conn);
 
-        assertThat(channel.written()).as("the response owed for the request before the bad frame").isEqualTo(hi);
-        assertThat(conn.state).isEqualTo(STATE_END);
+        assertThatBytes(channel.written()).as("the response owed for the request before the bad frame").isEqualTo(hi);
+        assertThat(conn.state).as("the state once the response owed was sent: the bad frame behind it ends the"
+                + " connection").isEqualTo(STATE_END);
         assertThat(log.stream().filter("too long"::equals)).as("the bad frame is logged once").hasSize(1);
     }
 
     @Test
+    @Guards(value = "when the responses owed outgrow the write buffer, every one is sent, in order, without new input",
+            read = "docs/exercises/03-batched-writes.md#the-tests-that-check-it")
     void everyResponseIsSentWhenABatchOutgrowsTheWriteBuffer() {
         // A read buffer three times the book's and the book's write buffer of 4 + 4096 bytes: the
         // twelve 1,000-byte requests of one read do not fit into one write buffer of responses.
@@ -139,23 +159,27 @@ class StateMachineTest {
         big.allowWrites(Long.MAX_VALUE); // the client reads; nothing more will arrive
         big.serveWhileReady(server, wide); // POLLOUT
 
-        assertThat(big.written()).as("every response, in order, without new input (12 of 1,000 bytes each)")
+        assertThatBytes(big.written()).as("every response, in order, without new input (12 of 1,000 bytes each)")
                 .isEqualTo(all);
         assertThat(wide.state).isEqualTo(STATE_REQ);
     }
 
     @Test
+    @Guards(value = "EOF between messages ends the connection cleanly",
+            read = "docs/06-eventloop.md#reading-statereq-and-tryfillbuffer")
     void eofBetweenMessagesIsACleanClose() {
         channel.arrive(Wire.encode(bytes("bye"))).endOfStream();
 
         channel.serveWhileReady(server, conn);
 
-        assertThat(channel.written()).isEqualTo(Wire.encode(bytes("bye")));
+        assertThatBytes(channel.written()).isEqualTo(Wire.encode(bytes("bye")));
         assertThat(conn.state).isEqualTo(STATE_END);
         assertThat(log).contains("EOF").doesNotContain("unexpected EOF");
     }
 
     @Test
+    @Guards(value = "EOF inside a message ends the connection with the log line unexpected EOF",
+            read = "docs/06-eventloop.md#reading-statereq-and-tryfillbuffer")
     void eofInsideTheHeaderOrTheBodyIsUnexpected() {
         channel.arrive(new byte[] {0x05, 0x00}).endOfStream();
         channel.serveWhileReady(server, conn);

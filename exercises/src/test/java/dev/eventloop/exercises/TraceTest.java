@@ -10,10 +10,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @Timeout(30)
-@ExtendWith(LoopThreadFailures.class)
+@ExtendWith({GuardFailures.class, LoopThreadFailures.class})
 class TraceTest {
 
     @Test
+    @Guards(value = "--trace prints one line per iteration: what the loop waited for, what was ready, and each transition",
+            read = "docs/06-eventloop.md#watch-the-loop-think---trace")
     void showsEachIterationsPollSetReadySetAndTransitions() throws IOException {
         try (RunningServer running = RunningServer.start("--trace", "--quiet")) {
             try (Client client = Client.connect("127.0.0.1", running.port())) {
@@ -24,7 +26,8 @@ class TraceTest {
                     client.readRes();
                 }
             }
-            await().until(() -> running.log.stream().anyMatch(line -> line.contains("close #1")));
+            await("the server closed the connection")
+                    .until(() -> running.log.stream().anyMatch(line -> line.contains("close #1")));
 
             List<String> lines = List.copyOf(running.log);
             // poll-style lines show the whole poll list; epoll-style lines show only what was ready
