@@ -22,15 +22,17 @@ import java.util.regex.Pattern;
  * @param region        which region of that exercise in {@code file}, counted from 1; 0 for a baseline change
  * @param line          the baseline line it replaces; null for a region
  * @param body          the replacement: the lines between the region's markers, or in place of {@code line}
+ * @param troubleshooting the start of the bold lead of the bullet, on its exercise's page, that lists the failure it
+ *                      meets ({@link Troubleshooting}); empty if none is named
  */
 record WrongAnswer(String name, String misconception, String file, Optional<Exercise> exercise, int region, String line,
-        List<String> body) {
+        List<String> body, String troubleshooting) {
     /** The sources all exercises live in; an entry names another with {@code # file:}. */
     static final String DEFAULT_FILE = "dev/eventloop/exercises/Server.java";
     /** The name prefix of an entry that changes a line outside every region. */
     static final String BASELINE = "baseline";
     private static final Pattern HEADER = Pattern.compile("^#\\s*([a-z-]+):\\s?(.*)$");
-    private static final List<String> KEYS = List.of("misconception", "region", "replace-line", "file", "note");
+    private static final List<String> KEYS = List.of("misconception", "region", "replace-line", "file", "troubleshooting", "note");
 
     /** Reads an entry; throws {@link IllegalArgumentException} saying what is wrong with the file. */
     static WrongAnswer parse(String fileName, String text) {
@@ -59,13 +61,18 @@ record WrongAnswer(String name, String misconception, String file, Optional<Exer
         }
         List<String> body = trimBlankLines(lines.subList(i, lines.size()));
         String file = header.getOrDefault("file", DEFAULT_FILE);
+        String troubleshooting = header.getOrDefault("troubleshooting", "");
         if (header.containsKey("replace-line")) {
             String line = header.get("replace-line");
             if (line.isEmpty()) {
                 throw new IllegalArgumentException("\"# replace-line:\" names no line");
             }
             requirePrefix(name, BASELINE);
-            return new WrongAnswer(name, misconception, file, Optional.empty(), 0, line, body);
+            if (!troubleshooting.isEmpty()) {
+                throw new IllegalArgumentException("\"# troubleshooting:\" names a bullet of an exercise page, and a"
+                        + " baseline change belongs to no exercise");
+            }
+            return new WrongAnswer(name, misconception, file, Optional.empty(), 0, line, body, "");
         }
         String[] where = header.get("region").split("\\s+");
         Optional<Exercise> exercise = where.length == 2 ? exercise(where[0]) : Optional.empty();
@@ -76,7 +83,7 @@ record WrongAnswer(String name, String misconception, String file, Optional<Exer
                     .map(e -> e.number() + " " + e.tag()).toList() + ")");
         }
         requirePrefix(name, exercise.get().tag());
-        return new WrongAnswer(name, misconception, file, exercise, region, null, body);
+        return new WrongAnswer(name, misconception, file, exercise, region, null, body, troubleshooting);
     }
 
     /** The tag whose tests to run first, the ones most likely to fail: the exercise's, or none. */

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
@@ -61,6 +64,10 @@ public final class WrongAnswers {
     /** The longest a test JVM may run; more than the tests' own longest timeout (120 s) plus the rest of them. */
     static final int DEFAULT_TIMEOUT_SECONDS = 240;
     private static final String REFERENCE = "(the reference answers)";
+    /** How a guard test's failure starts ({@code GuardFailures}). */
+    private static final String GUARD = "Your change broke this: ";
+    /** How an exercise test's failure starts ({@link Exercise#notDone}). */
+    private static final Pattern NOT_DONE = Pattern.compile("Exercise (\\d+) \\([^\n]*\\) is not done yet\\.");
 
     private final Path catalogue;
     private final Path sources;
@@ -83,7 +90,13 @@ public final class WrongAnswers {
         /** It could not be checked: it cannot be read or applied, does not compile, or no test ran. */
         UNCHECKED,
         /** Its test JVM was killed before it reached a verdict. */
-        NO_VERDICT
+        NO_VERDICT,
+        /**
+         * A test failed, but not as a learner should meet it: the failure does not say what broke
+         * and where to read, another exercise's test was the first to fail, or the entry's
+         * exercise page does not list the failure ({@link Troubleshooting}).
+         */
+        UNGUIDED
     }
 
     /** One line of the report: the outcome, what it rests on, and how long it took. */
@@ -141,6 +154,7 @@ public final class WrongAnswers {
         Thread cleanup = new Thread(this::killAll, "wrong-answers-cleanup"); // Ctrl-C must not leave test JVMs behind
         Runtime.getRuntime().addShutdownHook(cleanup);
         List<Result> results = new ArrayList<>();
+        List<String> report = new ArrayList<>();
         try {
             Future<Result> reference = pool.submit(() -> check(REFERENCE, null));
             List<Future<Result>> futures = new ArrayList<>();
@@ -158,10 +172,23 @@ public final class WrongAnswers {
             out.flush();
             for (int i = 0; i < futures.size(); i++) {
                 Result result = get(futures.get(i));
-                results.add(result);
                 WrongAnswer answer = entries.get(i).answer();
-                out.println(line(result, width, answer == null ? "" : answer.misconception()));
-                out.flush();
+                String line = line(result, width, answer == null ? "" : answer.misconception());
+                if (result.outcome() == Outcome.REJECTED) {
+                    Optional<String> unguided = unguided(answer, work.resolve(dirName(result.name())).resolve(FirstFailure.FAILURE));
+                    if (unguided.isPresent()) {
+                        result = new Result(result.name(), Outcome.UNGUIDED, unguided.get(), result.millis());
+                        line = line(result, width, answer.misconception());
+                    }
+                }
+                results.add(result);
+                report.add(line);
+                // The names and the failures of rejected entries would give the exercises away to a
+                // learner who runs the full check: they go to the report, unless asked for by name.
+                if (result.outcome() != Outcome.REJECTED || !only.isEmpty()) {
+                    out.println(line);
+                    out.flush();
+                }
             }
         } finally {
             pool.shutdownNow();
@@ -174,6 +201,11 @@ public final class WrongAnswers {
             }
         }
         long rejected = results.stream().filter(r -> r.outcome() == Outcome.REJECTED).count();
+        out.println("  " + countsByExercise(results));
+        Path reportFile = work.resolve("report.txt");
+        Files.createDirectories(work);
+        Files.write(reportFile, report, StandardCharsets.UTF_8);
+        out.printf("  each entry, and the test that rejected it: %s%n", shown(reportFile));
         out.printf("  (the catalogue step took %s)%n", seconds((System.nanoTime() - start) / 1_000_000));
         out.printf("wrong answers: %d of %d rejected%n", rejected, results.size());
         out.flush();
@@ -182,6 +214,12 @@ public final class WrongAnswers {
         if (!passed.isEmpty()) {
             problems.add(passed.size() + " wrong answer(s) pass every test: " + String.join(", ", passed)
                     + ". The tests miss that mistake, or the entry is not wrong after all");
+        }
+        List<String> unguided = names(results, Outcome.UNGUIDED);
+        if (!unguided.isEmpty()) {
+            problems.add(unguided.size() + " wrong answer(s) fail a test that does not guide the learner: "
+                    + String.join(", ", unguided) + ". Make the message say what broke and where to read, or list it on"
+                    + " the exercise's page (see wrong-answers/README.md)");
         }
         List<String> unchecked = results.stream().filter(r -> r.outcome() == Outcome.UNCHECKED || r.outcome() == Outcome.NO_VERDICT)
                 .map(Result::name).toList();
@@ -195,6 +233,68 @@ public final class WrongAnswers {
         }
     }
 
+    /**
+     * Why the first failure a rejected entry met leaves a learner without guidance, if it does:
+     * it must say what broke and where to read, come from the entry's own exercise or from a guard
+     * test (not from another exercise's, which a learner at this exercise still sees fail on its
+     * stub), and be the failure the entry's bullet on its exercise page names.
+     */
+    private Optional<String> unguided(WrongAnswer answer, Path failureFile) throws IOException {
+        if (!Files.isRegularFile(failureFile)) {
+            return Optional.of("its test JVM wrote no " + FirstFailure.FAILURE);
+        }
+        String failure = Files.readString(failureFile, StandardCharsets.UTF_8);
+        String shown = failure.strip().replaceAll("\\s+", " ");
+        shown = shown.length() <= 300 ? shown : shown.substring(0, 297) + "...";
+        String message = failure.substring(failure.indexOf('\n') + 1); // after the test's name
+        Matcher notDone = NOT_DONE.matcher(message);
+        if (!message.startsWith(GUARD)) {
+            if (!notDone.find()) {
+                return Optional.of("its failure says neither what broke nor where to read: " + shown);
+            }
+            int failed = Integer.parseInt(notDone.group(1));
+            if (answer.exercise().map(Exercise::number).orElse(0) != failed) {
+                return Optional.of("the first test to fail is exercise " + failed + "'s, which fails on its stub anyway;"
+                        + " no guard test" + answer.exercise().map(e -> " nor test of exercise " + e.number()).orElse("")
+                        + " catches it: " + shown);
+            }
+        }
+        if (answer.exercise().isEmpty()) {
+            return Optional.empty(); // a guard's or an exercise test's own message says where to read
+        }
+        Path page = basedir.toAbsolutePath().getParent().resolve(answer.exercise().get().docs());
+        if (answer.troubleshooting().isEmpty()) {
+            return Optional.of("it names no bullet of " + shown(page) + " (# troubleshooting: ...) for its failure: " + shown);
+        }
+        Troubleshooting.Bullet bullet;
+        try {
+            bullet = Troubleshooting.named(Troubleshooting.bullets(Files.readString(page, StandardCharsets.UTF_8)),
+                    answer.troubleshooting());
+        } catch (IllegalArgumentException e) {
+            return Optional.of(shown(page) + ": " + e.getMessage());
+        }
+        if (!bullet.matches(failure)) {
+            return Optional.of("its failure is not the one the bullet at " + shown(page) + ":" + bullet.line() + " names ("
+                    + bullet.fragments().stream().map(f -> "\"" + f + "\"").collect(Collectors.joining(", ")) + "): " + shown);
+        }
+        return Optional.empty();
+    }
+
+    /** {@code epoll 14 of 14, deferred-memmove 12 of 12, ..., baseline 4 of 4}: the rejected entries of each tag. */
+    private static String countsByExercise(List<Result> results) {
+        Map<String, long[]> counts = new LinkedHashMap<>();
+        Arrays.stream(Exercise.values()).forEach(e -> counts.put(e.tag(), new long[2]));
+        counts.put(WrongAnswer.BASELINE, new long[2]);
+        for (Result r : results) {
+            String tag = counts.keySet().stream().filter(t -> r.name().startsWith(t + "-")).findFirst()
+                    .orElse(WrongAnswer.BASELINE);
+            counts.get(tag)[0] += r.outcome() == Outcome.REJECTED ? 1 : 0;
+            counts.get(tag)[1]++;
+        }
+        return "rejected, by exercise: " + counts.entrySet().stream().filter(e -> e.getValue()[1] > 0)
+                .map(e -> e.getKey() + " " + e.getValue()[0] + " of " + e.getValue()[1]).collect(Collectors.joining(", "));
+    }
+
     private static String line(Result r, int width, String misconception) {
         String name = String.format("%-" + width + "s", r.name());
         String time = "(" + seconds(r.millis()) + ")";
@@ -204,6 +304,7 @@ public final class WrongAnswers {
                     + misconception;
             case UNCHECKED -> "  UNCHECKED " + name + "  " + r.detail();
             case NO_VERDICT -> "  NO VERDICT " + name + "  " + time + " " + r.detail();
+            case UNGUIDED -> "  UNGUIDED  " + name + "  " + time + " " + r.detail();
         };
     }
 
