@@ -2,6 +2,7 @@ package dev.eventloop.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -199,6 +200,44 @@ class CourseTextTest {
             }
         }
         assertThat(linked).as("pages linked from " + MAP).containsAll(pages);
+    }
+
+    /** Where a guard test of the exercises module says to read: {@code read = "docs/07-production-failures.md#3-half-close"}. */
+    private static final Pattern GUARDS_READ = Pattern.compile("\\bread = \"([^\"]+)\"");
+
+    @Test
+    void everyPlaceAGuardTestSendsTheLearnerExists() throws IOException {
+        Path tests = course.root().resolve("exercises/src/test/java");
+        Links links = new Links(course);
+        List<String> broken = new ArrayList<>();
+        int found = 0;
+        try (Stream<Path> files = Files.walk(tests)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                List<String> lines = Course.lines(file);
+                for (int i = 0; i < lines.size(); i++) {
+                    Matcher read = GUARDS_READ.matcher(lines.get(i));
+                    while (read.find()) {
+                        found++;
+                        // the path is relative to the repository root, as a link from a file there would be
+                        String why = links.broken(new Links.Link(course.root().resolve("README.md"), i + 1, read.group(1)));
+                        if (why != null) {
+                            broken.add(course.rel(file) + ":" + (i + 1) + ": " + read.group(1) + " (" + why + ")");
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(found).as("@Guards(read = ...) in %s", course.rel(tests)).isGreaterThan(40);
+        assertThat(broken).as("guard tests that send the learner to a page or section that does not exist").isEmpty();
+    }
+
+    @Test
+    void theReadmeStartsWithTheLearnersCommands() {
+        Markdown readme = Markdown.read(course.root().resolve("README.md"));
+        assertThat(readme.fences.stream().limit(2).map(fence -> String.join("\n", fence.content())).toList())
+                .as("the first two code blocks of README.md: the demo, then the exercises' tests (the maintainers'"
+                        + " full check comes later, under its own heading)")
+                .containsExactly("./mvnw -q -pl chapter06-eventloop compile exec:java@demo", "./mvnw test -pl exercises");
     }
 
     /** A page's time, as its opening line and the course map give it: "About 40 minutes", "60 to 90 min". */
