@@ -1,12 +1,15 @@
 package dev.eventloop.exercises;
 
 import static dev.eventloop.exercises.Bytes.assertThatBytes;
+import static dev.eventloop.exercises.Wire.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.BufferOverflowException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -100,6 +103,67 @@ class BatchedWritesExerciseTest {
     }
 
     @Test
+    @Tag(Exercise.Tags.BATCHED_WRITES)
+    @Guards("a batch holds every response that fits into the write buffer, however many")
+    void answersAsManyResponsesAsFitIntoTheWriteBufferWithOneWrite() throws IOException {
+        byte[][] payloads = new byte[1025][];
+        Arrays.setAll(payloads, i -> new byte[0]); // 4-byte frames: 4,100 bytes, one read buffer's worth
+        byte[] burst = Wire.frames(payloads);
+        try (Server server = Server.open(Options.parse("--port", "0", "--quiet"), line -> { })) {
+            ScriptedChannel channel = new ScriptedChannel().arrive(burst);
+
+            channel.serveWhileReady(server, Conns.withBooksBuffers(channel, server.stats(), 1));
+
+            assertThatBytes(channel.written()).as("the bytes written back: every response, in order").isEqualTo(burst);
+            long writes = server.stats().writes();
+            assertThat(writes).as(Exercise.BATCHED_WRITES.notDone(String.format(
+                    "1,025 empty requests (4 bytes each, 4,100 in all) arrived in one read; their responses fill the"
+                            + " 4,100-byte write buffer exactly. Your server made %d write calls (limit 1). A batch"
+                            + " holds every response that fits into wbuf, however many: a cap on the number of"
+                            + " responses in a batch costs one more write each time it binds.%nThe chapter 6 server"
+                            + " makes 1,025.", writes))).isLessThanOrEqualTo(1);
+        }
+    }
+
+    @Test
+    @Tag(Exercise.Tags.BATCHED_WRITES)
+    @Guards("a response that would not fit whole into the write buffer, its 4-byte header included, waits for the next"
+            + " batch")
+    void holdsBackAResponseThatWouldFitOnlyWithoutItsHeader() throws IOException {
+        try (Server server = Server.open(Options.parse("--port", "0", "--quiet"), line -> { })) {
+            // After four 1,000-byte responses, 100 bytes of the 4,100-byte write buffer are left. The
+            // next payload is a few bytes either side of fitting: it fits only if len + 4 <= 100.
+            for (int len = 93; len <= 100; len++) {
+                byte[][] payloads = new byte[6][];
+                Arrays.setAll(payloads, i -> new byte[996]);
+                payloads[4] = new byte[len];
+                Arrays.fill(payloads[4], (byte) 'x');
+                payloads[5] = bytes("after");
+                byte[] all = Wire.frames(payloads);
+                ScriptedChannel channel = new ScriptedChannel().arrive(all); // one read brings all six
+                long writesBefore = server.stats().writes();
+                try {
+                    // a read buffer of 3 x (4 + 4096) bytes, the book's write buffer of 4 + 4096
+                    channel.serveWhileReady(server, new Conn(channel, server.stats(), len, 3 * 4100, 4100));
+                } catch (BufferOverflowException e) {
+                    fail(Exercise.BATCHED_WRITES.notDone(String.format("With 4,000 bytes of responses in the 4,100-byte"
+                            + " write buffer (100 bytes of room), a request with a %d-byte payload came: its response"
+                            + " needs %d bytes, its 4-byte header and the payload. Your server appended it anyway, and"
+                            + " the put overflowed (BufferOverflowException). The check of region 2 must count the"
+                            + " whole response, HEADER_SIZE + len.", len, len + 4)));
+                }
+                assertThatBytes(channel.written()).as("every response, in order, with a %d-byte payload after 4,000"
+                        + " bytes of responses", len).isEqualTo(all);
+                long writes = server.stats().writes() - writesBefore;
+                assertThat(writes).as(Exercise.BATCHED_WRITES.notDone(String.format("Six pipelined requests arrived in"
+                        + " one read, their responses about 4,100 + 9 bytes; your server made %d write calls (limit 2:"
+                        + " one per full write buffer).%nThe chapter 6 server makes 6.", writes)))
+                        .isLessThanOrEqualTo(2);
+            }
+        }
+    }
+
+    @Test
     @Guards(value = "ten thousand pipelined requests to a client that reads slowly are all answered, in order, within"
             + " the server's two buffers",
             read = "docs/07-production-failures.md#4-back-pressure")
@@ -121,7 +185,7 @@ class BatchedWritesExerciseTest {
             });
             InputStream slow = new SmallReads(socket.getInputStream(), 512);
             for (int i = 0; i < payloads.size(); i++) {
-                assertThat(Wire.readMessage(slow)).as("response %d (seed %d)", i, seed).isEqualTo(payloads.get(i));
+                assertThatBytes(Wire.readMessage(slow)).as("response %d (seed %d)", i, seed).isEqualTo(payloads.get(i));
             }
             sent.get();
             assertThat(running.stats().peakBytesHeld()).as("most bytes held at once, headers included")

@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.DisabledOnOs;
@@ -60,12 +61,19 @@ class HardeningTest {
                 }
                 long attempts = running.stats().acceptAttempts() - attemptsBefore;
                 assertThat(attempts).as("accept attempts while out of descriptors").isLessThanOrEqualTo(20);
-                // ...and the pause ends on time: the loop's wait lasts no longer than the back-off
-                await().atMost(Duration.ofSeconds(5)).alias("a wait of at most the 100 ms back-off while accepting"
-                        + " is paused, so that accepting resumes on time (the wait's timeout was "
-                        + running.stats().lastWaitTimeoutMillis() + " ms)")
-                        .until(() -> running.stats().lastWaitTimeoutMillis() >= 0
-                                && running.stats().lastWaitTimeoutMillis() <= 100);
+                // ...and each pause ends: the listener, still readable, is tried again
+                long attemptsSoFar = running.stats().acceptAttempts();
+                await("another accept attempt once a 100 ms pause is over: the listener watched again")
+                        .atMost(Duration.ofSeconds(5)).until(() -> running.stats().acceptAttempts() > attemptsSoFar);
+                // ...on time: while accepting is paused, the loop's wait lasts no longer than the back-off
+                try {
+                    await().atMost(Duration.ofSeconds(5)).until(() -> running.stats().lastWaitTimeoutMillis() >= 0
+                            && running.stats().lastWaitTimeoutMillis() <= 100);
+                } catch (ConditionTimeoutException e) {
+                    throw new AssertionError("While accepting was paused, the loop's wait had a timeout of "
+                            + running.stats().lastWaitTimeoutMillis() + " ms: it must end when the 100 ms back-off"
+                            + " does, so that accepting resumes on time (pollTimeout's back-off term)", e);
+                }
 
                 outOfDescriptors.set(false); // descriptors free up: the waiting client gets in
                 roundTrip(waiting, "finally");

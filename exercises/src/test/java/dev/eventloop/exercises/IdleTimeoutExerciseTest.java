@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
+import java.lang.ref.WeakReference;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
@@ -17,6 +17,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -49,8 +50,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class IdleTimeoutExerciseTest {
     /** The specification's default: 5 seconds without IO readiness. */
     private static final long DEFAULT_TIMEOUT_MILLIS = 5000;
-    /** Where the hand-moved clock starts: any value will do, 0 included; this one is not special. */
-    private static final long START = 1_000_000;
+    /**
+     * Where the hand-moved clock starts: any value will do, 0 included. This one is not a whole
+     * second, so that a loop that looks at its deadlines only when the clock's second changes
+     * cannot pass by luck.
+     */
+    private static final long START = 1_234_567;
 
     private final AtomicLong now = new AtomicLong(START);
 
@@ -76,6 +81,10 @@ class IdleTimeoutExerciseTest {
                                 + " already: " + running.logExcerpt()))
                         .isEqualTo(3);
 
+                // a wake-up 10 ms before silent and halfHeader are due, in the same second of the clock
+                now.set(START + DEFAULT_TIMEOUT_MILLIS - 10);
+                roundTrip(running, active, "at 4.99 s");
+                roundTrip(running, active, "at 4.99 s, again"); // the loop has finished the iteration of the one before
                 // silent and halfHeader: idle for exactly the timeout, which is enough; active: for 2 s
                 now.set(START + DEFAULT_TIMEOUT_MILLIS);
                 roundTrip(running, active, "at 5 s");
@@ -118,7 +127,7 @@ class IdleTimeoutExerciseTest {
         try (RunningServer running = start(smallSendBuffers, "--quiet", "--idle-timeout", "5000", "--rbuf", "1048576",
                 "--wbuf", "1048576");
                 Socket silent = Wire.connect(running.port());
-                Socket slow = connectWithReceiveBuffer(running.port(), 8 * 1024)) {
+                Socket slow = Wire.connectWithReceiveBuffer(running.port(), 8 * 1024)) {
             Random random = new Random(4);
             List<byte[]> payloads = new ArrayList<>();
             ByteArrayOutputStream requests = new ByteArrayOutputStream();
@@ -195,23 +204,28 @@ class IdleTimeoutExerciseTest {
                 long quiet = running.stats().lastWaitTimeoutMillis();
                 assertThat(quiet < 0 || quiet >= 1000)
                         .as(Exercise.IDLE_TIMEOUT.notDone(String.format("With one connection and 5 s before its"
-                                + " deadline, your loop waited with a timeout of %d ms. Nothing is due for 5 s:"
-                                + " wait at least the book's 1000 ms (or longer). A short fixed tick wakes an idle"
-                                + " server over and over for nothing.", quiet)))
+                                + " deadline, your loop waited with a timeout of %d ms. Nothing is due for 5 s on"
+                                + " the server's clock: wait at least the book's 1000 ms (or longer). A short fixed"
+                                + " tick does this, waking an idle server over and over for nothing; so does a"
+                                + " deadline reckoned on another clock than the server's `clock`"
+                                + " (System.currentTimeMillis() or System.nanoTime(), which this test does not"
+                                + " move).", quiet)))
                         .isTrue();
 
                 now.set(START + 4990); // the deadline is 10 ms away
                 try (Socket other = Wire.connect(running.port())) { // an accept wakes the loop up
                     await("the server accepted the second client").until(() -> running.stats().connections() == 2);
                     try {
-                        await().atMost(Duration.ofSeconds(5)).until(() -> running.stats().lastWaitTimeoutMillis() >= 0
+                        await("a wait with a timeout of at most 10 ms").atMost(Duration.ofSeconds(5))
+                                .until(() -> running.stats().lastWaitTimeoutMillis() >= 0
                                 && running.stats().lastWaitTimeoutMillis() <= 10);
                     } catch (ConditionTimeoutException e) {
                         fail(Exercise.IDLE_TIMEOUT.notDone(String.format("10 ms before a connection's idle deadline,"
                                 + " your loop waited with a timeout of %d ms. The wait's timeout must be the time"
                                 + " left until the nearest deadline (the least recently active connection's), so"
-                                + " that the connection is closed on time.",
-                                running.stats().lastWaitTimeoutMillis())));
+                                + " that the connection is closed on time; and that time is reckoned on the"
+                                + " server's `clock`, which this test moves, not on System.currentTimeMillis() or"
+                                + " System.nanoTime().", running.stats().lastWaitTimeoutMillis())));
                     }
                 }
             }
@@ -239,6 +253,7 @@ class IdleTimeoutExerciseTest {
                     long checks = stats.idleChecks();
                     long waits = stats.waits();
                     for (int i = 0; i < roundTrips; i++) {
+                        now.addAndGet(30); // 3 s of the clock in all, crossing whole seconds: nothing gets due
                         roundTrip(running, active, "round trip " + i);
                     }
                     long checked = stats.idleChecks() - checks;
@@ -246,11 +261,12 @@ class IdleTimeoutExerciseTest {
                     long limit = 3 * woke + 10;
                     assertThat(checked)
                             .as(Exercise.IDLE_TIMEOUT.notDone(String.format("With %d idle connections that are not"
-                                    + " due yet and one active client, %d round trips (%d wake-ups) made your loop"
-                                    + " look at %,d connections' idle deadlines (limit %d: a few per wake-up).%n"
-                                    + "Keep the connections in order of last activity: then only the front one can"
-                                    + " be due, and a wake-up looks at it and stops.", idle, roundTrips, woke,
-                                    checked, limit)))
+                                    + " due yet and one active client, %d round trips (%d wake-ups, over 3 s of the"
+                                    + " server's clock) made your loop look at %,d connections' idle deadlines (limit"
+                                    + " %d: a few per wake-up).%nKeep the connections in order of last activity:"
+                                    + " then only the front one can be due, and a wake-up looks at it and stops. A"
+                                    + " sweep of every connection, even once a second, looks at all of them.", idle,
+                                    roundTrips, woke, checked, limit)))
                             .isLessThanOrEqualTo(limit);
 
                     // every idle one is due; active, last active at START + 1000, is not (a wake-up may
@@ -305,6 +321,64 @@ class IdleTimeoutExerciseTest {
             assertThat(timedOut).as(Exercise.IDLE_TIMEOUT.notDone("A connection its client had closed (and the server"
                     + " had destroyed) was timed out later, beside the silent one: a destroyed connection must leave the"
                     + " idle structure too. The log: " + running.logExcerpt())).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @Order(7)
+    @Guards("a connection that ended leaves the idle structure at once, however far from due it was")
+    void aConnectionThatEndedIsForgottenAtOnce() throws IOException {
+        int churned = 200;
+        List<WeakReference<SocketChannel>> accepted = Collections.synchronizedList(new ArrayList<>());
+        Acceptor remembering = listener -> {
+            SocketChannel channel = listener.accept();
+            if (channel != null) {
+                accepted.add(new WeakReference<>(channel));
+            }
+            return channel;
+        };
+        try (RunningServer running = start(remembering, "--quiet", "--idle-timeout", "5000");
+                Socket silent = Wire.connect(running.port())) {
+            await("the server accepted the silent client").until(() -> running.stats().connections() == 1);
+            // 200 clients come, ask, and leave, behind the silent one, which is far from due
+            for (int i = 0; i < churned; i++) {
+                try (Socket client = Wire.connect(running.port())) {
+                    roundTrip(running, client, "passing through " + i);
+                }
+            }
+            await("the server closed every connection whose client left")
+                    .until(() -> running.stats().connections() == 1);
+            // Nothing of a closed connection may stay reachable: its socket, its Conn, its buffers. A
+            // few may wait for the loop's next wait (the last wait's events still name them).
+            List<WeakReference<SocketChannel>> left = accepted.subList(1, accepted.size());
+            try {
+                await("the closed connections can be collected").atMost(Duration.ofSeconds(10)).until(() -> {
+                    System.gc();
+                    return held(left) <= 5;
+                });
+            } catch (ConditionTimeoutException e) {
+                fail(Exercise.IDLE_TIMEOUT.notDone(String.format("%d clients came, asked and left while a silent one"
+                        + " was far from due; the server closed their connections, and still holds %d of them, buffers"
+                        + " and all (limit 5). A destroyed connection must leave the idle structure at once, in"
+                        + " destroy: one left there until the expiry reaches it stays as long as the connections in"
+                        + " front of it, for ever behind a client that is never due.", churned, held(left))));
+            }
+            // and the silent one is still timed out
+            now.set(START + DEFAULT_TIMEOUT_MILLIS);
+            try (Socket waker = Wire.connect(running.port())) {
+                roundTrip(running, waker, "at 5 s");
+                roundTrip(running, waker, "at 5 s, again"); // the loop has finished the iteration of the one before
+                assertThat(running.stats().connections()).as(Exercise.IDLE_TIMEOUT.notDone("At 5 s on the server's"
+                        + " clock, with a 5 s timeout, a client that connected and sent nothing was still open after"
+                        + " two wake-ups: nothing timed it out. The log: " + running.logExcerpt())).isEqualTo(1);
+            }
+            awaitClosed(silent, "a client that connected and sent nothing, idle for 5 s", running);
+        }
+    }
+
+    private static long held(List<WeakReference<SocketChannel>> channels) {
+        synchronized (channels) {
+            return channels.stream().filter(channel -> channel.get() != null).count();
         }
     }
 
@@ -387,13 +461,5 @@ class IdleTimeoutExerciseTest {
         } catch (IOException reset) {
             // a reset is a close too
         }
-    }
-
-    private static Socket connectWithReceiveBuffer(int port, int bytes) throws IOException {
-        Socket socket = new Socket();
-        socket.setReceiveBufferSize(bytes); // before connect, so the window is agreed that small
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-        socket.setSoTimeout(10_000);
-        return socket;
     }
 }

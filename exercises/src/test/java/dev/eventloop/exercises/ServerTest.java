@@ -9,7 +9,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
@@ -183,7 +182,7 @@ class ServerTest {
         // off), the client a 16 KiB receive buffer, against 4 MB of responses.
         ExecutorService writer = Executors.newSingleThreadExecutor();
         try (RunningServer small = startWithSmallSendBuffers();
-                Socket greedy = connectWithReceiveBuffer(small.port(), 16 * 1024);
+                Socket greedy = Wire.connectWithReceiveBuffer(small.port(), 16 * 1024);
                 Socket other = Wire.connect(small.port())) {
             // 4 MB of requests, and no reading until the server's writes start returning 0
             Future<?> sending = writer.submit(() -> {
@@ -223,14 +222,6 @@ class ServerTest {
             }
             return accepted;
         });
-    }
-
-    private static Socket connectWithReceiveBuffer(int port, int bytes) throws IOException {
-        Socket socket = new Socket();
-        socket.setReceiveBufferSize(bytes); // before connect, so the window is agreed that small
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-        socket.setSoTimeout(10_000);
-        return socket;
     }
 
     @Test
@@ -280,12 +271,23 @@ class ServerTest {
     }
 
     @Test
+    @Guards(value = "a loop with no connection at all waits for the next event instead of spinning",
+            read = "docs/06-eventloop.md#the-loop-run")
+    void aLoopWithNoConnectionWaitsInsteadOfSpinning() {
+        // no client has connected to this test's server
+        long waits = running.stats().waits();
+        await("a loop with no connection makes at most 10 waits in a quiet second (its wait's timeout is 1000 ms;"
+                + " a timeout of 0 spins)").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> running.stats().waits() - waits <= 10);
+    }
+
+    @Test
     @Guards(value = "a connection back in STATE_REQ no longer waits for POLLOUT, so an idle loop waits instead of"
             + " spinning",
             read = "docs/06-eventloop.md#ask-for-pollout--op_write-only-when-there-is-something-to-write")
     void anIdleLoopWaitsEvenAfterAConnectionHadToWaitForPollout() throws Exception {
         try (RunningServer small = startWithSmallSendBuffers();
-                Socket socket = connectWithReceiveBuffer(small.port(), 16 * 1024)) {
+                Socket socket = Wire.connectWithReceiveBuffer(small.port(), 16 * 1024)) {
             // 100 responses of 4 + 4096 bytes against 32 KiB of buffers: the server must wait for POLLOUT
             byte[][] payloads = new byte[100][];
             Random random = new Random(7);

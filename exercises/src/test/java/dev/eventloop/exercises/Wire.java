@@ -26,6 +26,19 @@ final class Wire {
     }
 
     /**
+     * Like {@link #connect}, with a receive buffer of {@code bytes}, set before connecting so that
+     * the window is agreed that small: a client that reads little, or late, makes the server's
+     * writes block early, whatever the kernel's buffer autotuning would allow.
+     */
+    static Socket connectWithReceiveBuffer(int port, int bytes) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(bytes);
+        socket.connect(new InetSocketAddress("127.0.0.1", port), READ_TIMEOUT_MILLIS);
+        socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+        return socket;
+    }
+
+    /**
      * The protocol, stated here rather than taken from the code under test: a 4-byte
      * little-endian length, then that many bytes, at most 4096.
      */

@@ -7,6 +7,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code epoll(7)} for Java channels: an interest set kept between waits. Each channel is added
@@ -54,6 +55,9 @@ public final class Epoll implements Closeable {
     public record Event(Object data, int events) {
     }
 
+    /** The epoll sets this JVM has opened, whatever {@link Stats} each was given: the tests count them. */
+    private static final AtomicLong OPENED = new AtomicLong();
+
     private final Selector selector;
     private final Stats stats;
     private final Trace trace;
@@ -68,6 +72,12 @@ public final class Epoll implements Closeable {
         this.selector = Selector.open();
         this.stats = stats;
         this.trace = trace;
+        OPENED.incrementAndGet();
+    }
+
+    /** How many epoll sets this JVM has opened so far. */
+    static long opened() {
+        return OPENED.get();
     }
 
     /**
