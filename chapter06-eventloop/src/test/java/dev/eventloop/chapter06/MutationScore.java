@@ -37,12 +37,20 @@ import org.w3c.dom.NodeList;
  * mutant counts as detected when PIT says KILLED, TIMED_OUT, MEMORY_ERROR or RUN_ERROR; the
  * mutation score is detected / generated, the test strength detected / covered. The mutants
  * not detected are listed with their line.
+ *
+ * <p>For sources with exercise regions (the solutions'), it also scores the lines inside the
+ * regions ({@code // ---- EXERCISE N (tag) begin} to {@code end}), in all and per exercise: the
+ * learner's code, which the exercise tests must pin down.
  */
 final class MutationScore {
     private static final Pattern LOG_OR_TRACE = Pattern.compile("^(log\\.accept\\(|trace\\.\\w+\\(|if \\(trace != null\\))");
     private static final Set<String> DETECTED = Set.of("KILLED", "TIMED_OUT", "MEMORY_ERROR", "RUN_ERROR");
+    private static final Pattern REGION_BEGIN = Pattern.compile("^\\s*// ---- EXERCISE \\d \\(([a-z-]+)\\) begin\\b.*$");
+    private static final Pattern REGION_END = Pattern.compile("^\\s*// ---- EXERCISE \\d \\([a-z-]+\\) end ----$");
 
-    record Mutant(String status, String topClass, String file, int line, String method, String description, String text) {
+    /** One mutant; {@code region} is the tag of the exercise region its line is in, or null. */
+    record Mutant(String status, String topClass, String file, int line, String method, String description, String text,
+            String region) {
         boolean detected() {
             return DETECTED.contains(status);
         }
@@ -69,12 +77,19 @@ final class MutationScore {
         for (String cls : stateMachine) {
             System.out.println(summary("  " + cls, select(scored, m -> m.topClass().equals(cls))));
         }
+        List<Mutant> inRegions = select(scored, m -> m.region() != null);
+        if (!inRegions.isEmpty()) {
+            System.out.println(summary("exercise regions, without log/trace-only lines", inRegions));
+            for (String tag : new TreeSet<>(inRegions.stream().map(Mutant::region).toList())) {
+                System.out.println(summary("  " + tag, select(inRegions, m -> tag.equals(m.region()))));
+            }
+        }
         System.out.println();
         System.out.println("not detected (state machine, without log/trace-only lines):");
         scored.stream().filter(m -> !m.detected())
                 .sorted(Comparator.comparing(Mutant::file).thenComparingInt(Mutant::line))
-                .forEach(m -> System.out.printf("  %-11s %s:%d %s: %s%n      | %s%n",
-                        m.status(), m.file(), m.line(), m.method(), m.description(), m.text()));
+                .forEach(m -> System.out.printf("  %-11s %s:%d %s%s: %s%n      | %s%n", m.status(), m.file(), m.line(),
+                        m.region() == null ? "" : "[" + m.region() + "] ", m.method(), m.description(), m.text()));
     }
 
     static List<Mutant> read(Path xml, Path sourceRoot) throws Exception {
@@ -82,6 +97,7 @@ final class MutationScore {
         factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
         NodeList nodes = factory.newDocumentBuilder().parse(xml.toFile()).getElementsByTagName("mutation");
         Map<Path, List<String>> sources = new HashMap<>();
+        Map<Path, String[]> regions = new HashMap<>();
         List<Mutant> mutants = new ArrayList<>();
         for (int i = 0; i < nodes.getLength(); i++) {
             Element e = (Element) nodes.item(i);
@@ -93,10 +109,28 @@ final class MutationScore {
             int line = Integer.parseInt(text(e, "lineNumber"));
             Path source = sourceRoot.resolve(pkg.replace('.', '/')).resolve(file);
             List<String> lines = sources.computeIfAbsent(source, MutationScore::lines);
+            String[] region = regions.computeIfAbsent(source, s -> regions(lines));
             mutants.add(new Mutant(e.getAttribute("status"), topClass, file, line, text(e, "mutatedMethod"),
-                    text(e, "description"), lines.get(line - 1).trim()));
+                    text(e, "description"), lines.get(line - 1).trim(), region[line - 1]));
         }
         return mutants;
+    }
+
+    /** For each line, the tag of the exercise region it is in, or null. */
+    static String[] regions(List<String> lines) {
+        String[] region = new String[lines.size()];
+        String open = null;
+        for (int i = 0; i < lines.size(); i++) {
+            var begin = REGION_BEGIN.matcher(lines.get(i));
+            if (begin.matches()) {
+                open = begin.group(1);
+            } else if (REGION_END.matcher(lines.get(i)).matches()) {
+                open = null;
+            } else {
+                region[i] = open;
+            }
+        }
+        return region;
     }
 
     static String summary(String name, List<Mutant> mutants) {

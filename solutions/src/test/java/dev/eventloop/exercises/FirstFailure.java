@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.ClassOrderer;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.platform.engine.CancellationToken;
 import org.junit.platform.engine.Filter;
 import org.junit.platform.engine.TestExecutionResult;
@@ -96,7 +98,10 @@ public final class FirstFailure implements TestExecutionListener {
     }
 
     private static LauncherDiscoveryRequest request(Path tests, Filter<?> filter) {
+        // one order, run after run, so that an entry always meets the same first failure
         return LauncherDiscoveryRequestBuilder.request().selectors(selectClasspathRoots(Set.of(tests))).filters(filter)
+                .configurationParameter("junit.jupiter.testclass.order.default", ClassOrderer.ClassName.class.getName())
+                .configurationParameter("junit.jupiter.testmethod.order.default", MethodOrderer.MethodName.class.getName())
                 .build();
     }
 

@@ -99,7 +99,9 @@ class TroubleshootingTest {
             Exercise exercise = entry.exercise().get();
             assertThat(entry.troubleshooting()).as("%s: its \"# troubleshooting:\" line, the bullet of %s for its"
                     + " failure", entry.name(), exercise.docs()).isNotEmpty();
-            Troubleshooting.named(Troubleshooting.bullets(page(exercise)), entry.troubleshooting());
+            for (String bullet : entry.troubleshooting()) {
+                Troubleshooting.named(Troubleshooting.bullets(page(exercise)), bullet);
+            }
             named.add(entry.name());
         }
         assertThat(named).as("entries that name a bullet").hasSizeGreaterThan(40);

@@ -44,6 +44,27 @@ class WrongAnswerTest {
     }
 
     @Test
+    void anEntryCanReplaceSeveralRegionsOfItsExercise() {
+        WrongAnswer entry = WrongAnswer.parse("deferred-memmove-02-both.txt", """
+                # misconception: two places, one mistake
+                # region: 2 2
+                    start += size + 1;
+                # region: deferred-memmove 1
+                    compact();
+                """);
+
+        assertThat(entry.parts()).extracting(WrongAnswer.Part::region).containsExactly(1, 2);
+        assertThat(entry.apply(SOLVED)).isEqualTo(SOLVED.replace("if (noRoom()) compact();", "compact();")
+                .replace("start += size;", "start += size + 1;"));
+        assertThatThrownBy(() -> WrongAnswer.parse("deferred-memmove-03-x.txt",
+                "# misconception: m\n# region: 2 1\nx();\n# region: 1 1\ny();\n"))
+                .hasMessageContaining("is another exercise's");
+        assertThatThrownBy(() -> WrongAnswer.parse("deferred-memmove-04-x.txt",
+                "# misconception: m\n# region: 2 1\nx();\n# region: 2 1\ny();\n"))
+                .hasMessageContaining("region 1 is replaced twice");
+    }
+
+    @Test
     void anExerciseIsNamedByNumberOrTagAndAnEmptyBodyEmptiesTheRegion() {
         WrongAnswer entry = WrongAnswer.parse("epoll-01-forgot-it.txt", """
                 # misconception: the loop waits by itself

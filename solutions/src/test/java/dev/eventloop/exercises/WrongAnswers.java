@@ -266,16 +266,19 @@ public final class WrongAnswers {
         if (answer.troubleshooting().isEmpty()) {
             return Optional.of("it names no bullet of " + shown(page) + " (# troubleshooting: ...) for its failure: " + shown);
         }
-        Troubleshooting.Bullet bullet;
+        List<Troubleshooting.Bullet> named = new ArrayList<>();
         try {
-            bullet = Troubleshooting.named(Troubleshooting.bullets(Files.readString(page, StandardCharsets.UTF_8)),
-                    answer.troubleshooting());
+            List<Troubleshooting.Bullet> bullets = Troubleshooting.bullets(Files.readString(page, StandardCharsets.UTF_8));
+            for (String name : answer.troubleshooting()) {
+                named.add(Troubleshooting.named(bullets, name));
+            }
         } catch (IllegalArgumentException e) {
             return Optional.of(shown(page) + ": " + e.getMessage());
         }
-        if (!bullet.matches(failure)) {
-            return Optional.of("its failure is not the one the bullet at " + shown(page) + ":" + bullet.line() + " names ("
-                    + bullet.fragments().stream().map(f -> "\"" + f + "\"").collect(Collectors.joining(", ")) + "): " + shown);
+        if (named.stream().noneMatch(bullet -> bullet.matches(failure))) {
+            return Optional.of("its failure is not one that its bullets at " + shown(page) + " name ("
+                    + named.stream().map(b -> "line " + b.line() + ": " + b.fragments().stream().map(f -> "\"" + f + "\"")
+                    .collect(Collectors.joining(", "))).collect(Collectors.joining("; ")) + "): " + shown);
         }
         return Optional.empty();
     }
