@@ -11,12 +11,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The exercise pages' troubleshooting lists read as {@link Troubleshooting} reads them, and each
  * catalogue entry names a bullet of its page. (That the entry's failure is the one its bullet
  * names is proven by the full check, which runs the entry: {@link WrongAnswers}.)
  */
+@ExtendWith(GuardFailures.class)
+@Guards(value = "the exercise pages' troubleshooting lists read as the catalogue check reads them, and every entry"
+        + " names a bullet of its page",
+        read = "solutions/wrong-answers/README.md")
 class TroubleshootingTest {
     private static final String PAGE = """
             # Exercise

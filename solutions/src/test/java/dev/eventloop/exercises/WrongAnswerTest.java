@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A catalogue entry replaces exactly the region or line it names, and says what is wrong with a bad entry. */
+@ExtendWith(GuardFailures.class)
+@Guards(value = "a catalogue entry replaces exactly the regions or line it names, and a bad entry says what is"
+        + " wrong with it",
+        read = "solutions/wrong-answers/README.md")
 class WrongAnswerTest {
     private static final String SOLVED = """
             class S {
