@@ -2,11 +2,8 @@ package dev.eventloop.chapter06;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,11 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * as long as this one keeps up.
  */
 final class EndlessFlood implements AutoCloseable {
-    private static final byte[] REQUEST = Wire.encode(
-            (Flood.PAYLOAD_START + "x".repeat(Flood.REQUEST_SIZE - 4 - Flood.PAYLOAD_START.length()))
-                    .getBytes(StandardCharsets.UTF_8));
-    /** Kernel buffers as large as the kernel allows, up to this: room for a flood on its way in, and its answers. */
-    private static final int SOCKET_BUFFER = 1 << 20;
+    private static final byte[] REQUEST = Flood.REQUEST;
     /** The most {@link #fill} sends: plenty, and bounded, whatever the kernel's buffers. */
     private static final long MAX_FILL = 4 << 20;
 
@@ -36,26 +29,12 @@ final class EndlessFlood implements AutoCloseable {
 
     private EndlessFlood(SocketChannel channel) {
         this.channel = channel;
-        byte[] many = new byte[Flood.REQUEST_SIZE * 160];
-        for (int at = 0; at < many.length; at += Flood.REQUEST_SIZE) {
-            System.arraycopy(REQUEST, 0, many, at, Flood.REQUEST_SIZE);
-        }
-        this.requests = ByteBuffer.wrap(many);
+        this.requests = Flood.requests();
     }
 
     /** Connects to the server on 127.0.0.1; reads give up after {@value Wire#READ_TIMEOUT_MILLIS} ms. */
     static EndlessFlood connect(int port) throws IOException {
-        SocketChannel channel = SocketChannel.open();
-        try {
-            channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER); // before connecting: the window
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER); // is agreed when connecting
-            channel.connect(new InetSocketAddress("127.0.0.1", port));
-            channel.socket().setSoTimeout(Wire.READ_TIMEOUT_MILLIS);
-            return new EndlessFlood(channel);
-        } catch (IOException e) {
-            channel.close();
-            throw e;
-        }
+        return new EndlessFlood(Flood.open(port));
     }
 
     /** One request and its answer, before the flood: the server has accepted this connection once it returns. */

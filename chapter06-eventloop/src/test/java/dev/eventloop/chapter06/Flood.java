@@ -19,7 +19,8 @@ final class Flood implements AutoCloseable {
     /** One request on the wire: the 4-byte header and 396 bytes of text. */
     static final int REQUEST_SIZE = 400;
     static final String PAYLOAD_START = "flood ";
-    private static final byte[] REQUEST = Wire.encode(
+    /** One request, header included: {@value #REQUEST_SIZE} bytes. */
+    static final byte[] REQUEST = Wire.encode(
             (PAYLOAD_START + "x".repeat(REQUEST_SIZE - 4 - PAYLOAD_START.length())).getBytes(StandardCharsets.UTF_8));
     /** Kernel buffers as large as the kernel allows, up to this: room for a flood on its way in, and its answers. */
     private static final int SOCKET_BUFFER = 1 << 20;
@@ -32,26 +33,36 @@ final class Flood implements AutoCloseable {
 
     private Flood(SocketChannel channel) {
         this.channel = channel;
-        byte[] many = new byte[REQUEST_SIZE * 160];
-        for (int at = 0; at < many.length; at += REQUEST_SIZE) {
-            System.arraycopy(REQUEST, 0, many, at, REQUEST_SIZE);
-        }
-        this.requests = ByteBuffer.wrap(many);
+        this.requests = requests();
     }
 
     /** Connects to the server on 127.0.0.1; reads give up after {@value Wire#READ_TIMEOUT_MILLIS} ms. */
     static Flood connect(int port) throws IOException {
+        return new Flood(open(port));
+    }
+
+    /** A connected flooding client's channel, with its fixed socket buffers; reads give up after {@value Wire#READ_TIMEOUT_MILLIS} ms. */
+    static SocketChannel open(int port) throws IOException {
         SocketChannel channel = SocketChannel.open();
         try {
             channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER); // before connecting: the window
             channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER); // is agreed when connecting
             channel.connect(new InetSocketAddress("127.0.0.1", port));
             channel.socket().setSoTimeout(Wire.READ_TIMEOUT_MILLIS);
-            return new Flood(channel);
+            return channel;
         } catch (IOException e) {
             channel.close();
             throw e;
         }
+    }
+
+    /** 160 requests back to back, to send over and over. */
+    static ByteBuffer requests() {
+        byte[] many = new byte[REQUEST_SIZE * 160];
+        for (int at = 0; at < many.length; at += REQUEST_SIZE) {
+            System.arraycopy(REQUEST, 0, many, at, REQUEST_SIZE);
+        }
+        return ByteBuffer.wrap(many);
     }
 
     /**
