@@ -276,7 +276,7 @@ class CourseTextTest {
         }
         assertThat(rows).as("pages in the time table of %s", MAP).isGreaterThanOrEqualTo(9);
         String total = String.format("About %s to %s hours in all, the book's three exercises included; the optional"
-                + " fourth adds %s to %s.", hours(book[0]), hours(book[1]), hours(optional[0]), hours(optional[1]));
+                + " fourth and fifth add %s to %s.", hours(book[0]), hours(book[1]), hours(optional[0]), hours(optional[1]));
         assertThat(String.join(" ", map)).as("the total under the time table of %s, from the times above it", MAP)
                 .contains(total);
     }

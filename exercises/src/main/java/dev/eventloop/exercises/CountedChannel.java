@@ -18,6 +18,7 @@ final class CountedChannel implements ByteChannel {
     private final SocketChannel socket;
     private final Stats stats;
     private boolean closed;
+    private final Thread owner = Thread.currentThread(); // given for exercise 5 (loops)
     /** The wait after which this connection was last read, and its reads since then: its turn so far. */
     private long turnWakeUp = -1;
     private int turnReads;
@@ -26,10 +27,12 @@ final class CountedChannel implements ByteChannel {
         this.socket = socket;
         this.stats = stats;
         stats.channelOpened();
+        stats.owns(owner); // given for exercise 5 (loops)
     }
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
+        checkOwner("read"); // given for exercise 5 (loops)
         long wakeUp = stats.waits();
         turnReads = wakeUp == turnWakeUp ? turnReads + 1 : 1;
         turnWakeUp = wakeUp;
@@ -39,6 +42,7 @@ final class CountedChannel implements ByteChannel {
 
     @Override
     public int write(ByteBuffer src) throws IOException {
+        checkOwner("write"); // given for exercise 5 (loops)
         return stats.write(socket, src);
     }
 
@@ -49,10 +53,25 @@ final class CountedChannel implements ByteChannel {
 
     @Override
     public void close() throws IOException {
+        checkOwner("close"); // given for exercise 5 (loops)
         if (!closed) {
             closed = true;
             stats.channelClosed(); // counted even if close fails: the descriptor is gone either way
         }
         socket.close();
     }
+    // ---- given for exercise 5 (loops) begin ----
+
+    /**
+     * Counts a call from a thread other than the connection's owner: the thread that set it up, the
+     * loop it was handed to (exercise 5).
+     */
+    private void checkOwner(String call) {
+        Thread current = Thread.currentThread();
+        if (owner != current) {
+            stats.calledFromAnotherThread(call + " on a connection owned by thread " + owner.getName() + ", from thread "
+                    + current.getName());
+        }
+    }
+    // ---- given for exercise 5 (loops) end ----
 }

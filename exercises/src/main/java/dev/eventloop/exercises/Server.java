@@ -24,6 +24,8 @@ import java.util.LinkedHashMap;
 // ---- EXERCISE 4 (idle-timeout) end ----
 import java.util.List;
 import java.util.Map;
+import java.util.Queue; // given for exercise 5 (loops)
+import java.util.concurrent.ConcurrentLinkedQueue; // given for exercise 5 (loops)
 import java.util.function.Consumer;
 import java.util.function.LongSupplier; // given for exercise 4 (idle-timeout)
 
@@ -127,6 +129,12 @@ public final class Server implements Closeable {
     /** The book's {@code get_monotonic_msec()}; tests replace it ({@link #useClock}) to move time by hand. */
     private LongSupplier clock = () -> System.nanoTime() / 1_000_000;
     // ---- given for exercise 4 (idle-timeout) end ----
+    // ---- given for exercise 5 (loops) begin ----
+    /** This server's loops: this one, which accepts, and the others of {@code --loops}. */
+    private final Loops loops;
+    /** Work handed to this loop by other threads, run by the loop itself; see {@link #execute}. */
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    // ---- given for exercise 5 (loops) end ----
 
     private Server(ServerSocketChannel listener, Acceptor acceptor, Options options, Consumer<String> log)
             throws IOException {
@@ -141,7 +149,44 @@ public final class Server implements Closeable {
         this.wbufCapacity = options.wbuf();
         this.log = log;
         this.idleTimeoutMillis = options.idleTimeout().orElse(DEFAULT_IDLE_TIMEOUT_MILLIS); // given for exercise 4 (idle-timeout)
+        // ---- given for exercise 5 (loops) begin ----
+        try {
+            this.loops = new Loops(this, otherLoops(listener, acceptor, options, log));
+        } catch (IOException e) {
+            closeListenerAndPoller(); // this loop's poller, and the listener, which open() closes too
+            throw e;
+        }
+        // ---- given for exercise 5 (loops) end ----
     }
+    // ---- given for exercise 5 (loops) begin ----
+
+    /**
+     * The loops beyond the first for {@code --loops N}: each a server of its own on the same
+     * listener, which it never accepts from. As far as its loop can tell, accepting is paused for
+     * good: it leaves the listener out of its waits, and serves what the first loop hands it.
+     */
+    private static List<Server> otherLoops(ServerSocketChannel listener, Acceptor acceptor, Options options,
+            Consumer<String> log) throws IOException {
+        List<Server> others = new ArrayList<>();
+        try {
+            for (int i = 1; i < options.loops(); i++) {
+                Server loop = new Server(listener, acceptor, options.oneLoop(), log);
+                loop.acceptFailing = true;
+                loop.acceptPausedUntil = System.nanoTime() + Long.MAX_VALUE / 2; // about 146 years
+                others.add(loop);
+            }
+        } catch (IOException e) {
+            others.forEach(Server::closeListenerAndPoller); // the poller each one opened, and the listener
+            throw e;
+        }
+        return others;
+    }
+
+    /** The counters of every loop, the first one's first: each loop counts what it does. */
+    List<Stats> statsOfEveryLoop() {
+        return loops.all().stream().map(Server::stats).toList();
+    }
+    // ---- given for exercise 5 (loops) end ----
 
     /**
      * Binds a nonblocking listening socket at {@code options.host():options.port()} (port 0
@@ -182,7 +227,9 @@ public final class Server implements Closeable {
 
     /** Makes {@code clock} the server's clock, in milliseconds; before {@link #run()}. */
     void useClock(LongSupplier clock) {
-        this.clock = clock;
+        for (Server loop : loops.all()) { // every loop's, for exercise 5 (loops)
+            loop.clock = clock;
+        }
     }
     // ---- given for exercise 4 (idle-timeout) end ----
 
@@ -192,11 +239,15 @@ public final class Server implements Closeable {
     public void run() {
         lifecycle.start(); // once, and not after close()
         try {
+            // ---- EXERCISE 5 (loops) begin: docs/exercises/05-loops.md (the other loops) ----
+            // ---- EXERCISE 5 (loops) end ----
             // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (before the loop) ----
             // the event loop
             List<PollFd> pollArgs = new ArrayList<>();
             // ---- EXERCISE 1 (epoll) end ----
             while (!lifecycle.stopping()) {
+                // ---- EXERCISE 5 (loops) begin: docs/exercises/05-loops.md (each iteration) ----
+                // ---- EXERCISE 5 (loops) end ----
                 // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md ----
                 // prepare the arguments of the poll()
                 pollArgs.clear();
@@ -232,6 +283,8 @@ public final class Server implements Closeable {
                 // ---- EXERCISE 4 (idle-timeout) begin: docs/exercises/04-idle-timeout.md (after each iteration) ----
                 // ---- EXERCISE 4 (idle-timeout) end ----
             }
+            // ---- EXERCISE 5 (loops) begin: docs/exercises/05-loops.md (after the loop) ----
+            // ---- EXERCISE 5 (loops) end ----
         } catch (IOException e) {
             log.accept("poll() error: " + e.getMessage()); // the selector itself failed: nothing to serve with
         } finally {
@@ -264,6 +317,15 @@ public final class Server implements Closeable {
             close(connfd);
             return;
         }
+        // ---- EXERCISE 5 (loops) begin: docs/exercises/05-loops.md (the new connection's loop) ----
+        newConn(connfd); // given for exercise 5 (loops)
+        // ---- EXERCISE 5 (loops) end ----
+    // ---- given for exercise 5 (loops) begin ----
+    }
+
+    /** The new connection joins this loop: its table and its interest set. Only this loop's thread calls it. */
+    private void newConn(SocketChannel connfd) {
+    // ---- given for exercise 5 (loops) end ----
         // creating the struct Conn
         Conn conn = new Conn(connfd, stats, nextConnId++, rbufCapacity, wbufCapacity);
         // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (the new connection) ----
@@ -563,6 +625,17 @@ public final class Server implements Closeable {
         close(poll);
     }
     // ---- EXERCISE 1 (epoll) end ----
+    // tag::tasks[]
+    // ---- EXERCISE 5 (loops) begin: docs/exercises/05-loops.md (tasks) ----
+    // ---- given for exercise 5 (loops) begin ----
+    /** Runs {@code task} on this loop's thread: exercise 5 (docs/exercises/05-loops.md). */
+    public void execute(Runnable task) {
+        throw new UnsupportedOperationException("Exercise 5 (loops) is not done yet: execute(task) has no task queue"
+                + " to add to. Read docs/exercises/05-loops.md.");
+    }
+    // ---- given for exercise 5 (loops) end ----
+    // ---- EXERCISE 5 (loops) end ----
+    // end::tasks[]
 
     /**
      * Stops the loop and waits until it has closed the listener and every connection. Safe to
@@ -571,6 +644,8 @@ public final class Server implements Closeable {
     @Override
     public void close() {
         lifecycle.stop(this::wakeup, this::closeListenerAndPoller);
+        // ---- EXERCISE 5 (loops) begin: docs/exercises/05-loops.md (the other loops) ----
+        // ---- EXERCISE 5 (loops) end ----
     }
 
     /**

@@ -3,7 +3,10 @@ package dev.eventloop.exercises;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.Map; // given for exercise 5 (loops)
+import java.util.concurrent.ConcurrentHashMap; // given for exercise 5 (loops)
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference; // given for exercise 5 (loops)
 
 /**
  * What the server has done, counted where it happens: every {@code read} and {@code write} on a
@@ -34,6 +37,16 @@ public final class Stats {
     // ---- given for exercise 4 (idle-timeout) begin ----
     private final AtomicLong idleChecks = new AtomicLong();
     // ---- given for exercise 4 (idle-timeout) end ----
+    // ---- given for exercise 5 (loops) begin ----
+    /** Each thread that set up connections, with how many: who owns them. */
+    private final Map<Thread, Long> owners = new ConcurrentHashMap<>();
+    private final AtomicLong callsFromAnotherThread = new AtomicLong();
+    private final AtomicReference<String> firstCallFromAnotherThread = new AtomicReference<>();
+    private final AtomicLong wakeUps = new AtomicLong();
+    private final AtomicLong openPollers = new AtomicLong();
+    /** The thread of the poller's first call: the loop that owns the poller these counters count for. */
+    private volatile Thread pollerOwner;
+    // ---- given for exercise 5 (loops) end ----
 
     /** {@code channel.read(buf)}, counted: the book's {@code read()}; see {@link CountedChannel}. */
     int read(SocketChannel channel, ByteBuffer buf) throws IOException {
@@ -72,11 +85,13 @@ public final class Stats {
 
     /** Records {@code count} interest declarations handed to the kernel. */
     void interestDeclared(int count) {
+        checkPollerThread(); // given for exercise 5 (loops)
         interestUpdates.addAndGet(count);
     }
 
     /** Records that a wait for readiness begins, for at most {@code timeoutMillis} ms. */
     void waiting(long timeoutMillis) {
+        checkPollerThread(); // given for exercise 5 (loops)
         lastWaitTimeout.set(timeoutMillis);
     }
 
@@ -112,6 +127,75 @@ public final class Stats {
     void connectionTableSize(int size) {
         connections.set(size);
     }
+    // ---- given for exercise 5 (loops) begin ----
+
+    /** Records that {@code thread} set up a connection: it owns the connection. */
+    void owns(Thread thread) {
+        owners.merge(thread, 1L, Long::sum);
+    }
+
+    /** Records a call on a connection or an epoll set from a thread that does not own it. */
+    void calledFromAnotherThread(String call) {
+        callsFromAnotherThread.incrementAndGet();
+        firstCallFromAnotherThread.compareAndSet(null, call);
+    }
+
+    /**
+     * Counts a call on the loop's poller ({@code poll}, {@code epoll_ctl} or {@code epoll_wait}) from
+     * a thread other than the one of its first call. A loop owns its poller: another thread that
+     * adds a channel to it does so behind the back of a wait already in progress.
+     */
+    private void checkPollerThread() {
+        Thread current = Thread.currentThread();
+        if (pollerOwner == null) {
+            pollerOwner = current;
+        } else if (pollerOwner != current) {
+            calledFromAnotherThread("a call on the poller of the loop of thread " + pollerOwner.getName()
+                    + " (poll, epoll_ctl or epoll_wait), from thread " + current.getName());
+        }
+    }
+
+    /** Records that the loop's poller was opened ({@code +1}) or closed ({@code -1}): a descriptor. */
+    void pollerOpened(int delta) {
+        openPollers.addAndGet(delta);
+    }
+
+    /** Records a call to {@code wakeup()}: a wait that is in progress, or the next one, returns at once. */
+    void wokenUp() {
+        wakeUps.incrementAndGet();
+    }
+
+    /**
+     * The threads that own connections, each with how many it has owned: the thread that set up a
+     * connection (made its {@link CountedChannel}) owns it, and alone may read, write or close it (exercise 5).
+     */
+    public Map<Thread, Long> owners() {
+        return Map.copyOf(owners);
+    }
+
+    /**
+     * Calls made on a connection, or on an epoll set, by a thread other than the one that owns it.
+     * A loop owns its connections and its epoll set: any other thread must hand it work instead.
+     */
+    public long callsFromAnotherThread() {
+        return callsFromAnotherThread.get();
+    }
+
+    /** The first of {@link #callsFromAnotherThread()}, described, or {@code null}. */
+    public String firstCallFromAnotherThread() {
+        return firstCallFromAnotherThread.get();
+    }
+
+    /** The loop's pollers ({@code Poll} or {@code Epoll}) opened and not closed yet: 1 while it runs, 0 after. */
+    public long openPollers() {
+        return openPollers.get();
+    }
+
+    /** Calls to {@code wakeup()} on the loop's poller, from any thread. */
+    public long wakeUps() {
+        return wakeUps.get();
+    }
+    // ---- given for exercise 5 (loops) end ----
 
     // ---- given for exercise 4 (idle-timeout) begin ----
     /**

@@ -16,7 +16,9 @@ public enum Exercise {
     /** Answer every buffered request before one write flushes them all. */
     BATCHED_WRITES(3, Tags.BATCHED_WRITES, "batched writes", "docs/exercises/03-batched-writes.md"),
     /** Optional, after the book's three: close idle connections, with the wait's timeout as the timer. */
-    IDLE_TIMEOUT(4, Tags.IDLE_TIMEOUT, "idle timeouts (optional)", "docs/exercises/04-idle-timeout.md");
+    IDLE_TIMEOUT(4, Tags.IDLE_TIMEOUT, "idle timeouts (optional)", "docs/exercises/04-idle-timeout.md"),
+    /** Optional, going further: a loop per core, and work handed to a loop through its task queue. */
+    LOOPS(5, Tags.LOOPS, "a loop per core (optional)", "docs/exercises/05-loops.md");
 
     /** The JUnit tags, as constants so that {@code @Tag} can use them. */
     public static final class Tags {
@@ -28,6 +30,8 @@ public enum Exercise {
         public static final String BATCHED_WRITES = "batched-writes";
         /** Exercise 4, optional. */
         public static final String IDLE_TIMEOUT = "idle-timeout";
+        /** Exercise 5, optional. */
+        public static final String LOOPS = "loops";
 
         private Tags() {
         }
@@ -45,7 +49,7 @@ public enum Exercise {
         this.docs = docs;
     }
 
-    /** 1 to 4. */
+    /** 1 to 5. */
     public int number() {
         return number;
     }
@@ -55,9 +59,9 @@ public enum Exercise {
         return tag;
     }
 
-    /** Whether the course can be finished without it: exercise 4 goes beyond the book's chapter. */
+    /** Whether the course can be finished without it: exercises 4 and 5 go beyond the book's chapter. */
     public boolean optional() {
-        return this == IDLE_TIMEOUT;
+        return this == IDLE_TIMEOUT || this == LOOPS;
     }
 
     /** A short title. */
@@ -80,9 +84,10 @@ public enum Exercise {
      */
     public String notDone(String measured) {
         return String.format("%nExercise %d (%s) is not done yet.%n%s%n"
-                        + "Where: Server.java, the regions marked \"EXERCISE %d (%s)\".%n"
+                        + "Where: %s, the regions marked \"EXERCISE %d (%s)\".%n"
                         + "Read:  %s (hints open one at a time).%n"
                         + "Run just this exercise: ./mvnw test -pl exercises -Dgroups=%s%n",
-                number, title, measured, number, tag, docs, tag);
+                number, title, measured, this == LOOPS ? "Server.java and Loops.java" : "Server.java", number, tag, docs,
+                tag);
     }
 }

@@ -30,7 +30,7 @@ class OptionsTest {
     void theServerTakesItsFourOptions() {
         Options options = Options.parse("--host", "127.0.0.2", "--port", "0", "--quiet", "--trace");
 
-        assertThat(options).isEqualTo(new Options("127.0.0.2", 0, true, true, 4100, 4100, OptionalLong.empty(), List.of()));
+        assertThat(options).isEqualTo(new Options("127.0.0.2", 0, true, true, 4100, 4100, OptionalLong.empty(), 1, List.of()));
     }
 
     @Test
@@ -51,6 +51,17 @@ class OptionsTest {
                 .hasMessageStartingWith("--idle-timeout needs milliseconds from 1");
         assertThatThrownBy(() -> Options.parse("--idle-timeout", "5s")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("--idle-timeout needs milliseconds");
+    }
+
+    @Test
+    void loopsAreAPositiveNumberThatDefaultsToOne() {
+        assertThat(Options.parse().loops()).isEqualTo(1);
+        assertThat(Options.parse("--loops", "2").loops()).isEqualTo(2);
+        assertThat(Options.parse("--loops", "2").oneLoop().loops()).isEqualTo(1);
+        assertThatThrownBy(() -> Options.parse("--loops", "0")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--loops needs a number of event loops from 1 to 256, got 0");
+        assertThatThrownBy(() -> Options.parse("--loops", "two")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--loops needs a number of event loops");
     }
 
     @Test

@@ -239,10 +239,14 @@ public final class ProgressSummary implements TestExecutionListener {
             int[] c = counts.get(exercise);
             if (c != null && c[0] < c[1]) {
                 boolean offer = exercise.optional() && booksDone;
+                // the optional exercises not done yet, the ones excluded already included: all stay out
+                List<String> leftOut = Arrays.stream(Exercise.values()).filter(e -> e.optional() && !passed(e))
+                        .map(Exercise::tag).toList();
                 return (offer ? "The book's exercises are done. Next, if you like: exercise " : "Next: exercise ")
                         + exercise.number() + ", hints in " + exercise.docs() + "; its tests alone: "
                         + WHOLE_MODULE + " -Dgroups=" + exercise.tag()
-                        + (offer ? "; to leave it out: " + WHOLE_MODULE + " -DexcludedGroups=" + exercise.tag() : "");
+                        + (offer ? "; to leave " + (leftOut.size() == 1 ? "it" : "them") + " out: " + WHOLE_MODULE
+                                + " -DexcludedGroups=" + String.join(",", leftOut) : "");
             }
         }
         boolean onlyOptionalLeftOut = Arrays.stream(Exercise.values()).allMatch(e -> e.optional() || counts.containsKey(e));

@@ -34,11 +34,11 @@ class ProgressSummaryTest {
         List<String> lines = lines(false, false);
 
         assertThat(lines).startsWith("Exercise progress:");
-        assertThat(lines).filteredOn(l -> l.matches("  \\d\\. .*")).hasSize(4).allMatch(l -> l.contains("0/2 tests pass"))
+        assertThat(lines).filteredOn(l -> l.matches("  \\d\\. .*")).hasSize(5).allMatch(l -> l.contains("0/2 tests pass"))
                 .noneMatch(l -> l.contains("  done"));
         assertThat(lines).contains("  Other tests (what must keep working): 1/1 pass");
         assertThat(lines).last().asString().startsWith("  Next: exercise 1, hints in docs/exercises/01-epoll.md");
-        assertThat(summary.verdict(false, false)).isEqualTo("red Not done yet: 8 exercise tests fail."
+        assertThat(summary.verdict(false, false)).isEqualTo("red Not done yet: 10 exercise tests fail."
                 + " The summary above says what to do next.");
     }
 
@@ -95,7 +95,7 @@ class ProgressSummaryTest {
     }
 
     @Test
-    void withManyBrokenTestsTheSummaryStillFitsInNineLines() {
+    void withManyBrokenTestsTheSummaryStillFitsInTenLines() {
         allExerciseTests(false);
         for (int i = 0; i < 20; i++) {
             other("ServerTest", "test" + i, new AssertionError("broken " + i));
@@ -103,8 +103,8 @@ class ProgressSummaryTest {
 
         List<String> lines = lines(false, false);
 
-        // Maven prints at most 16 lines after it (see ProgressReport): 25 in all, a screen's end
-        assertThat(lines).hasSizeLessThanOrEqualTo(9);
+        // Maven prints at most 16 lines after it (see ProgressReport): 26 in all, about a screen's end
+        assertThat(lines).hasSizeLessThanOrEqualTo(10);
         assertThat(lines).filteredOn(l -> l.startsWith("  your change broke: ")).hasSize(ProgressSummary.NAMED_FAILURES);
         assertThat(lines).last().asString().startsWith("  ... and 18 more; fix what your change broke");
     }
@@ -119,6 +119,34 @@ class ProgressSummaryTest {
                 .startsWith("  The book's exercises are done. Next, if you like: exercise 4, hints in"
                         + " docs/exercises/04-idle-timeout.md")
                 .endsWith("to leave it out: ./mvnw test -pl exercises -DexcludedGroups=idle-timeout");
+    }
+
+    @Test
+    void withTheBooksThreeDoneBothOptionalOnesAreLeftOutTogether() {
+        allExerciseTests(true);
+        exerciseTest(Exercise.IDLE_TIMEOUT, "second", false);
+        exerciseTest(Exercise.LOOPS, "second", false);
+        other("ServerTest", "echoesARequest", null);
+
+        assertThat(lines(false, false)).last().asString()
+                .startsWith("  The book's exercises are done. Next, if you like: exercise 4, hints in"
+                        + " docs/exercises/04-idle-timeout.md")
+                .endsWith("to leave them out: ./mvnw test -pl exercises -DexcludedGroups=idle-timeout,loops");
+    }
+
+    @Test
+    void withTheFourthLeftOutTheFifthIsOfferedAndTheFourthStaysOut() {
+        for (Exercise exercise : Exercise.values()) {
+            if (exercise != Exercise.IDLE_TIMEOUT) {
+                exerciseTest(exercise, "first", exercise != Exercise.LOOPS);
+            }
+        }
+        other("ServerTest", "echoesARequest", null);
+
+        assertThat(lines(false, false)).last().asString()
+                .startsWith("  The book's exercises are done. Next, if you like: exercise 5, hints in"
+                        + " docs/exercises/05-loops.md")
+                .endsWith("to leave them out: ./mvnw test -pl exercises -DexcludedGroups=idle-timeout,loops");
     }
 
     @Test

@@ -38,7 +38,7 @@ public final class ResetExercise {
     public static void main(String[] args) throws IOException, InterruptedException {
         if (args.length < 1 || args.length > 2) {
             System.err.println("usage: java " + SOURCES.replace("main/java", "test/java")
-                    + "/dev/eventloop/exercises/ResetExercise.java <epoll|deferred-memmove|batched-writes|idle-timeout|1|2|3|4> [commit]");
+                    + "/dev/eventloop/exercises/ResetExercise.java <epoll|deferred-memmove|batched-writes|idle-timeout|loops|1|2|3|4|5> [commit]");
             System.exit(2);
         }
         String exercise = args[0];
@@ -78,7 +78,7 @@ public final class ResetExercise {
         }
         if (reset == 0) {
             System.err.println("no EXERCISE region of \"" + exercise + "\" under " + SOURCES
-                    + "; name one by tag or number: epoll (1), deferred-memmove (2), batched-writes (3), idle-timeout (4)");
+                    + "; name one by tag or number: epoll (1), deferred-memmove (2), batched-writes (3), idle-timeout (4), loops (5)");
             System.exit(2);
         }
     }

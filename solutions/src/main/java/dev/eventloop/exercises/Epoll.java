@@ -61,6 +61,7 @@ public final class Epoll implements Closeable {
     private final Selector selector;
     private final Stats stats;
     private final Trace trace;
+    private boolean closed;
 
     /** {@code epoll_create}: a new, empty interest set; {@code stats} counts what it does. */
     public Epoll(Stats stats) throws IOException {
@@ -73,6 +74,7 @@ public final class Epoll implements Closeable {
         this.stats = stats;
         this.trace = trace;
         OPENED.incrementAndGet();
+        stats.pollerOpened(1);
     }
 
     /** How many epoll sets this JVM has opened so far. */
@@ -139,12 +141,17 @@ public final class Epoll implements Closeable {
 
     /** Makes an {@link #epollWait} that is waiting, or the next one, return at once (thread-safe). */
     public void wakeup() {
+        stats.wokenUp();
         selector.wakeup();
     }
 
     @Override
     public void close() throws IOException {
         selector.close();
+        if (!closed) {
+            closed = true;
+            stats.pollerOpened(-1);
+        }
     }
 
     private static SelectionKey requireValid(SelectionKey key) {

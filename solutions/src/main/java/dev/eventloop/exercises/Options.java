@@ -21,10 +21,12 @@ import java.util.function.Supplier;
  * @param rbuf the size of each connection's read buffer, in bytes (default and least 4 + 4096)
  * @param wbuf the size of each connection's write buffer, in bytes (default and least 4 + 4096)
  * @param idleTimeout {@code --idle-timeout MS}: how long a connection may sit idle, if given // given for exercise 4 (idle-timeout)
+ * @param loops {@code --loops N}: how many event loops serve the connections (default 1) // given for exercise 5 (loops)
  * @param rest the client's texts to send, in order; always empty for a server
  */
 public record Options(String host, int port, boolean quiet, boolean trace, int rbuf, int wbuf,
         OptionalLong idleTimeout, // given for exercise 4 (idle-timeout)
+        int loops, // given for exercise 5 (loops)
         List<String> rest) {
     /** The book's port. */
     public static final int DEFAULT_PORT = 1234;
@@ -33,6 +35,7 @@ public record Options(String host, int port, boolean quiet, boolean trace, int r
     /** The server's usage line. */
     public static final String SERVER_USAGE = "usage: Server [--host H] [--port N] [--quiet] [--trace]"
             + " [--idle-timeout MS]" // given for exercise 4 (idle-timeout)
+            + " [--loops N]" // given for exercise 5 (loops)
             + " [--rbuf N] [--wbuf N]";
     /** The book's buffer size, {@code 4 + k_max_msg}: the default, and the least a buffer may have. */
     public static final int BOOK_BUFFER = Protocol.HEADER_SIZE + Protocol.K_MAX_MSG;
@@ -42,6 +45,10 @@ public record Options(String host, int port, boolean quiet, boolean trace, int r
     /** The longest idle timeout an option may ask for: a day. */
     public static final long MAX_IDLE_TIMEOUT_MILLIS = 24 * 60 * 60 * 1000L;
     // ---- given for exercise 4 (idle-timeout) end ----
+    // ---- given for exercise 5 (loops) begin ----
+    /** The most loops an option may ask for: far more than cores on any machine this course runs on. */
+    public static final int MAX_LOOPS = 256;
+    // ---- given for exercise 5 (loops) end ----
     /** The client's usage line. */
     public static final String CLIENT_USAGE = "usage: Client [--host H] [--port N] [text...]";
     /** The exit status of a command-line mistake, as for most Unix tools. */
@@ -72,6 +79,7 @@ public record Options(String host, int port, boolean quiet, boolean trace, int r
         int rbuf = BOOK_BUFFER;
         int wbuf = BOOK_BUFFER;
         OptionalLong idleTimeout = OptionalLong.empty(); // given for exercise 4 (idle-timeout)
+        int loops = 1; // given for exercise 5 (loops)
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -82,6 +90,7 @@ public record Options(String host, int port, boolean quiet, boolean trace, int r
                 case "--rbuf" -> rbuf = parseBuffer(value(args, ++i, "--rbuf"), "--rbuf");
                 case "--wbuf" -> wbuf = parseBuffer(value(args, ++i, "--wbuf"), "--wbuf");
                 case "--idle-timeout" -> idleTimeout = OptionalLong.of(parseMillis(value(args, ++i, "--idle-timeout"))); // given for exercise 4 (idle-timeout)
+                case "--loops" -> loops = parseLoops(value(args, ++i, "--loops")); // given for exercise 5 (loops)
                 default -> {
                     if (args[i].startsWith("--")) {
                         throw new IllegalArgumentException("unknown option " + args[i]);
@@ -92,6 +101,7 @@ public record Options(String host, int port, boolean quiet, boolean trace, int r
         }
         return new Options(host, port, quiet, trace, rbuf, wbuf,
                 idleTimeout, // given for exercise 4 (idle-timeout)
+                loops, // given for exercise 5 (loops)
                 List.copyOf(rest));
     }
 
@@ -158,6 +168,25 @@ public record Options(String host, int port, boolean quiet, boolean trace, int r
     }
 
     // ---- given for exercise 4 (idle-timeout) end ----
+    // ---- given for exercise 5 (loops) begin ----
+    /** These options for one loop among several: the same, with {@code --loops 1}. */
+    Options oneLoop() {
+        return new Options(host, port, quiet, trace, rbuf, wbuf, idleTimeout, 1, rest);
+    }
+
+    private static int parseLoops(String text) {
+        try {
+            int loops = Integer.parseInt(text);
+            if (loops >= 1 && loops <= MAX_LOOPS) {
+                return loops;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the error below
+        }
+        throw new IllegalArgumentException("--loops needs a number of event loops from 1 to " + MAX_LOOPS + ", got " + text);
+    }
+
+    // ---- given for exercise 5 (loops) end ----
     private static int parsePort(String text) {
         try {
             int port = Integer.parseInt(text);

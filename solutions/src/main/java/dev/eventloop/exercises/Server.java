@@ -25,6 +25,8 @@ import java.util.LinkedHashSet;
 // ---- EXERCISE 4 (idle-timeout) end ----
 import java.util.List;
 import java.util.Map;
+import java.util.Queue; // given for exercise 5 (loops)
+import java.util.concurrent.ConcurrentLinkedQueue; // given for exercise 5 (loops)
 import java.util.function.Consumer;
 import java.util.function.LongSupplier; // given for exercise 4 (idle-timeout)
 
@@ -62,6 +64,10 @@ import java.util.function.LongSupplier; // given for exercise 4 (idle-timeout)
  *   <li><b>Idle timeouts</b>: a connection without IO readiness for {@code --idle-timeout} ms (5 s
  *       by default) is closed. The idle list keeps connections in order of last activity, so
  *       expiring looks at the front only, and the wait lasts until the nearest deadline.
+ *   <li><b>Loops</b> ({@link Loops}): with {@code --loops N}, N loops, each on a thread of its own.
+ *       This one accepts, and hands each connection to the loops in turn, as a task on the chosen
+ *       loop's queue followed by its wakeup ({@link #execute}). Only a loop's own thread touches
+ *       its connections, so the state machine needs no lock.
  * </ul>
  *
  * <p>The methods that map to the book's functions keep its names: {@code acceptNewConn},
@@ -139,6 +145,12 @@ public final class Server implements Closeable {
     /** The book's {@code get_monotonic_msec()}; tests replace it ({@link #useClock}) to move time by hand. */
     private LongSupplier clock = () -> System.nanoTime() / 1_000_000;
     // ---- given for exercise 4 (idle-timeout) end ----
+    // ---- given for exercise 5 (loops) begin ----
+    /** This server's loops: this one, which accepts, and the others of {@code --loops}. */
+    private final Loops loops;
+    /** Work handed to this loop by other threads, run by the loop itself; see {@link #execute}. */
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    // ---- given for exercise 5 (loops) end ----
 
     private Server(ServerSocketChannel listener, Acceptor acceptor, Options options, Consumer<String> log)
             throws IOException {
@@ -153,7 +165,44 @@ public final class Server implements Closeable {
         this.wbufCapacity = options.wbuf();
         this.log = log;
         this.idleTimeoutMillis = options.idleTimeout().orElse(DEFAULT_IDLE_TIMEOUT_MILLIS); // given for exercise 4 (idle-timeout)
+        // ---- given for exercise 5 (loops) begin ----
+        try {
+            this.loops = new Loops(this, otherLoops(listener, acceptor, options, log));
+        } catch (IOException e) {
+            closeListenerAndPoller(); // this loop's poller, and the listener, which open() closes too
+            throw e;
+        }
+        // ---- given for exercise 5 (loops) end ----
     }
+    // ---- given for exercise 5 (loops) begin ----
+
+    /**
+     * The loops beyond the first for {@code --loops N}: each a server of its own on the same
+     * listener, which it never accepts from. As far as its loop can tell, accepting is paused for
+     * good: it leaves the listener out of its waits, and serves what the first loop hands it.
+     */
+    private static List<Server> otherLoops(ServerSocketChannel listener, Acceptor acceptor, Options options,
+            Consumer<String> log) throws IOException {
+        List<Server> others = new ArrayList<>();
+        try {
+            for (int i = 1; i < options.loops(); i++) {
+                Server loop = new Server(listener, acceptor, options.oneLoop(), log);
+                loop.acceptFailing = true;
+                loop.acceptPausedUntil = System.nanoTime() + Long.MAX_VALUE / 2; // about 146 years
+                others.add(loop);
+            }
+        } catch (IOException e) {
+            others.forEach(Server::closeListenerAndPoller); // the poller each one opened, and the listener
+            throw e;
+        }
+        return others;
+    }
+
+    /** The counters of every loop, the first one's first: each loop counts what it does. */
+    List<Stats> statsOfEveryLoop() {
+        return loops.all().stream().map(Server::stats).toList();
+    }
+    // ---- given for exercise 5 (loops) end ----
 
     /**
      * Binds a nonblocking listening socket at {@code options.host():options.port()} (port 0
@@ -194,7 +243,9 @@ public final class Server implements Closeable {
 
     /** Makes {@code clock} the server's clock, in milliseconds; before {@link #run()}. */
     void useClock(LongSupplier clock) {
-        this.clock = clock;
+        for (Server loop : loops.all()) { // every loop's, for exercise 5 (loops)
+            loop.clock = clock;
+        }
     }
     // ---- given for exercise 4 (idle-timeout) end ----
 
@@ -204,6 +255,9 @@ public final class Server implements Closeable {
     public void run() {
         lifecycle.start(); // once, and not after close()
         try {
+            // ---- EXERCISE 5 (loops) begin: docs/exercises/05-loops.md (the other loops) ----
+            loops.startOthers();
+            // ---- EXERCISE 5 (loops) end ----
             // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (before the loop) ----
             // the event loop, epoll style: the listener joins the interest set once, up front
             epoll.epollCtl(EPOLL_CTL_ADD, listener, EPOLLIN, listener);
@@ -211,6 +265,9 @@ public final class Server implements Closeable {
             List<Epoll.Event> events = new ArrayList<>();
             // ---- EXERCISE 1 (epoll) end ----
             while (!lifecycle.stopping()) {
+                // ---- EXERCISE 5 (loops) begin: docs/exercises/05-loops.md (each iteration) ----
+                runTasks();
+                // ---- EXERCISE 5 (loops) end ----
                 // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md ----
                 if (listening == acceptPaused()) {
                     // out of descriptors (or back): stop or start watching the listener
@@ -242,6 +299,9 @@ public final class Server implements Closeable {
                 expireIdleConnections();
                 // ---- EXERCISE 4 (idle-timeout) end ----
             }
+            // ---- EXERCISE 5 (loops) begin: docs/exercises/05-loops.md (after the loop) ----
+            runTasks(); // connections handed over before the stop join the table, which is closed below
+            // ---- EXERCISE 5 (loops) end ----
         } catch (IOException e) {
             log.accept("poll() error: " + e.getMessage()); // the selector itself failed: nothing to serve with
         } finally {
@@ -274,6 +334,21 @@ public final class Server implements Closeable {
             close(connfd);
             return;
         }
+        // ---- EXERCISE 5 (loops) begin: docs/exercises/05-loops.md (the new connection's loop) ----
+        Server loop = loops.next();
+        if (loop == this) {
+            newConn(connfd);
+        } else {
+            // the loop that owns it creates and registers the connection, on its own thread
+            loop.execute(() -> loop.newConn(connfd));
+        }
+        // ---- EXERCISE 5 (loops) end ----
+    // ---- given for exercise 5 (loops) begin ----
+    }
+
+    /** The new connection joins this loop: its table and its interest set. Only this loop's thread calls it. */
+    private void newConn(SocketChannel connfd) {
+    // ---- given for exercise 5 (loops) end ----
         // creating the struct Conn
         Conn conn = new Conn(connfd, stats, nextConnId++, rbufCapacity, wbufCapacity);
         // ---- EXERCISE 1 (epoll) begin: docs/exercises/01-epoll.md (the new connection) ----
@@ -646,6 +721,29 @@ public final class Server implements Closeable {
         return (conn.state == STATE_REQ ? EPOLLIN : EPOLLOUT) | EPOLLERR;
     }
     // ---- EXERCISE 1 (epoll) end ----
+    // tag::tasks[]
+    // ---- EXERCISE 5 (loops) begin: docs/exercises/05-loops.md (tasks) ----
+    /**
+     * Runs {@code task} on this loop's thread, in its next iteration; safe to call from any thread.
+     * The task joins the loop's queue, and the loop is woken in case it is waiting.
+     */
+    public void execute(Runnable task) {
+        tasks.add(task);
+        wakeup();
+    }
+
+    /** Runs the tasks queued so far; those they queue wait for the next iteration. */
+    private void runTasks() {
+        for (int n = tasks.size(); n > 0; n--) {
+            try {
+                tasks.remove().run();
+            } catch (RuntimeException e) {
+                log.accept("task failed: " + e); // one bad task must not end the loop
+            }
+        }
+    }
+    // ---- EXERCISE 5 (loops) end ----
+    // end::tasks[]
 
     /**
      * Stops the loop and waits until it has closed the listener and every connection. Safe to
@@ -654,6 +752,9 @@ public final class Server implements Closeable {
     @Override
     public void close() {
         lifecycle.stop(this::wakeup, this::closeListenerAndPoller);
+        // ---- EXERCISE 5 (loops) begin: docs/exercises/05-loops.md (the other loops) ----
+        loops.closeOthers(); // after this loop: no more connections are handed to them
+        // ---- EXERCISE 5 (loops) end ----
     }
 
     /**

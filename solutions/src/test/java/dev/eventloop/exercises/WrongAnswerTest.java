@@ -111,7 +111,7 @@ class WrongAnswerTest {
         assertThatThrownBy(() -> WrongAnswer.parse("epoll-03-x.txt", "# region: 1 1\nx();\n")).hasMessageContaining("misconception");
         assertThatThrownBy(() -> WrongAnswer.parse("epoll-03-x.txt", "# misconception: m\n# regoin: 1 1\n"))
                 .hasMessageContaining("line 2 is not a header line");
-        assertThatThrownBy(() -> WrongAnswer.parse("epoll-03-x.txt", "# misconception: m\n# region: 5 1\n"))
+        assertThatThrownBy(() -> WrongAnswer.parse("epoll-03-x.txt", "# misconception: m\n# region: 6 1\n"))
                 .hasMessageContaining("not \"<exercise number or tag> <k>\"");
         assertThatThrownBy(() -> WrongAnswer.parse("epoll-03-x.txt", "# misconception: m\n"))
                 .hasMessageContaining("exactly one of");
