@@ -15,6 +15,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import javax.imageio.ImageIO;
 
 /**
@@ -34,16 +35,17 @@ final class Chart {
     private static final int RIGHT = 30;
     private static final int TOP = 120;
     private static final int BOTTOM = 90;
-    /** One color per server, in {@link ServerKind} order: course servers warm, alternatives cool. */
-    private static final Color[] COLORS = {
-        new Color(0xB0, 0xB0, 0xB0), // chapter 4
-        new Color(0xE6, 0xA1, 0x4E), // chapter 5
-        new Color(0xD9, 0x5F, 0x43), // chapter 6
-        new Color(0x8E, 0x2C, 0x6E), // solutions
-        new Color(0xC7, 0x7D, 0xBA), // solutions, 64 KiB buffers
-        new Color(0x3B, 0x7D, 0xC4), // netty
-        new Color(0x3A, 0xA8, 0x8A), // virtual threads
-    };
+    /** One color per server: course servers warm, alternatives cool, a two-loop variant darker than its one loop. */
+    private static final Map<ServerKind, Color> COLORS = Map.of(
+            ServerKind.CHAPTER04, new Color(0xB0, 0xB0, 0xB0),
+            ServerKind.CHAPTER05, new Color(0xE6, 0xA1, 0x4E),
+            ServerKind.CHAPTER06, new Color(0xD9, 0x5F, 0x43),
+            ServerKind.SOLUTIONS, new Color(0x8E, 0x2C, 0x6E),
+            ServerKind.SOLUTIONS_64K, new Color(0xC7, 0x7D, 0xBA),
+            ServerKind.SOLUTIONS_2LOOPS, new Color(0x4F, 0x12, 0x3C),
+            ServerKind.NETTY, new Color(0x3B, 0x7D, 0xC4),
+            ServerKind.NETTY_2LOOPS, new Color(0x1C, 0x3F, 0x6E),
+            ServerKind.VIRTUAL_THREADS, new Color(0x3A, 0xA8, 0x8A));
 
     private Chart() {
     }
@@ -111,7 +113,7 @@ final class Chart {
         int x = plotLeft;
         int y = 86;
         for (ServerKind k : servers) {
-            g.setColor(COLORS[k.ordinal()]);
+            g.setColor(color(k));
             g.fillRect(x, y - 12, 14, 14);
             g.setColor(Color.BLACK);
             g.drawString(k.label(), x + 20, y);
@@ -170,7 +172,7 @@ final class Chart {
                 }
                 double v = c.median(RunRecord::rate);
                 int top = yOf(Math.max(v, Math.pow(10, loDecade)), loDecade, hiDecade, plotTop, plotBottom);
-                g.setColor(COLORS[k.ordinal()]);
+                g.setColor(color(k));
                 g.fillRect(bx, top, bw, plotBottom - top);
                 g.setColor(Color.BLACK);
                 String label = Format.compact(v);
@@ -190,6 +192,15 @@ final class Chart {
                 g.drawString(idle, cx - lfm.stringWidth(idle) / 2, plotBottom + 44);
             }
         }
+    }
+
+    /** The color of {@code kind}'s bars and legend. */
+    static Color color(ServerKind kind) {
+        Color color = COLORS.get(kind);
+        if (color == null) {
+            throw new IllegalStateException("no chart color for " + kind.id());
+        }
+        return color;
     }
 
     private static int yOf(double v, int loDecade, int hiDecade, int top, int bottom) {

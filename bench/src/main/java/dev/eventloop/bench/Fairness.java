@@ -33,11 +33,11 @@ import picocli.CommandLine.Option;
  * runs are interleaved, round after round, as in {@link Matrix}.
  *
  * <p>Started by {@code ./mvnw -q -pl bench -am package -DskipTests -Pfairness}, with options in
- * {@code -Dbench.args="..."}: {@code --servers a,b} (ids of {@link ServerKind}; default every
- * server but chapter 4, which serves one connection at a time), {@code --runs N} (3), the timings
- * above, and {@code --out DIR}. It prints each run, then a summary; without {@code --servers} it
- * writes {@code fairness.md} to {@code docs/benchmarks} (or {@code --out}), with {@code --servers}
- * to {@code bench/target/benchmarks}.
+ * {@code -Dbench.args="..."}: {@code --servers a,b} (ids of {@link ServerKind}; default the
+ * {@linkplain ServerKind#standard standard} servers but chapter 4, which serves one connection at
+ * a time), {@code --runs N} (3), the timings above, and {@code --out DIR}. It prints each run,
+ * then a summary; without {@code --servers} it writes {@code fairness.md} to
+ * {@code docs/benchmarks} (or {@code --out}), with {@code --servers} to {@code bench/target/benchmarks}.
  */
 public final class Fairness {
     /** The command that produces the published results; the report quotes it. */
@@ -77,7 +77,7 @@ public final class Fairness {
     public static void main(String[] args) throws Exception {
         Options o = CommandLineOptions.parse(new Options(), args);
         List<ServerKind> servers = o.servers == null
-                ? ServerKind.all().stream().filter(k -> k != ServerKind.CHAPTER04 && k.unavailableReason() == null).toList()
+                ? ServerKind.standard().stream().filter(k -> k != ServerKind.CHAPTER04 && k.unavailableReason() == null).toList()
                 : o.servers.stream().map(ServerKind::byId).toList();
         if (servers.contains(ServerKind.CHAPTER04)) {
             throw new IllegalArgumentException("chapter04 serves one connection at a time: whichever client it accepts"

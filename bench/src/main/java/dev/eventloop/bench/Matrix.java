@@ -23,10 +23,12 @@ import picocli.CommandLine.Option;
  *   <li>{@code --quick}: one short run per cell, written to {@code bench/target/benchmarks};
  *   <li>{@code --runs N}, {@code --warmup S}, {@code --measure S}: runs per cell, and seconds of
  *       warm-up and of measurement per run (default 3, 5 and 5; quick: 1, 1 and 1);
- *   <li>{@code --servers a,b}, {@code --workloads x,y}: a part of the matrix, by id;
+ *   <li>{@code --servers a,b}, {@code --workloads x,y}: a part of the matrix, by id (the servers
+ *       by default: {@link ServerKind#standard}, every one but the two-loop variants);
  *   <li>{@code --threads N}: the load generator's threads (default 1);
  *   <li>{@code --timeout S}: how long a server may stay silent before a run fails (default 10);
- *   <li>{@code --out DIR}: where to write (default {@code docs/benchmarks}, or the quick one);
+ *   <li>{@code --out DIR}: where to write, relative to the repository root (default
+ *       {@code docs/benchmarks}, or the quick one);
  *   <li>{@code --no-syscalls}: do not count the servers' system calls (by default {@code perf
  *       stat} counts them after each measured window, in a counting window of its own: see
  *       {@link SyscallCount}).
@@ -79,10 +81,10 @@ public final class Matrix {
             int runs = o.runs != null ? o.runs : o.quick ? 1 : 3;
             Duration warmup = seconds(o.warmup != null ? o.warmup : o.quick ? 1 : 5);
             Duration measure = seconds(o.measure != null ? o.measure : o.quick ? 1 : 5);
-            List<ServerKind> servers = o.servers == null ? ServerKind.all() : o.servers.stream().map(ServerKind::byId).toList();
+            List<ServerKind> servers = o.servers == null ? ServerKind.standard() : o.servers.stream().map(ServerKind::byId).toList();
             List<Workload> workloads = o.workloads == null ? Workload.STANDARD
                     : o.workloads.stream().map(Workload::byId).toList();
-            Path out = o.out != null ? o.out : o.quick ? o.root.resolve("bench").resolve("target").resolve("benchmarks")
+            Path out = o.out != null ? o.root.resolve(o.out) : o.quick ? o.root.resolve("bench").resolve("target").resolve("benchmarks")
                     : o.root.resolve("docs").resolve("benchmarks");
             return new Settings(servers, workloads, runs, warmup, measure, seconds(o.timeout), o.threads, o.quick,
                     !o.noSyscalls, o.root.toAbsolutePath().normalize(), out.toAbsolutePath().normalize(),

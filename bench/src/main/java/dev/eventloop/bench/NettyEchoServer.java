@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li><b>One event loop thread</b> on the NIO transport, for the listener and every connection
- *       alike, as the course's loops have (Netty's default would be two threads per core).
+ *       alike, as the course's loops have (Netty's default would be two threads per core). With
+ *       {@code --loops N}, a group of N loops: the listener is on one of them, and each new
+ *       connection goes to the group's next loop in turn, as with the solutions' {@code --loops}.
  *   <li><b>Framing</b> by {@link LengthFieldBasedFrameDecoder}: a 4-byte little-endian unsigned
  *       length, the header kept in the frame, so that echoing a frame as it is echoes the whole
  *       message. A length over 4096 fails the connection, as in the course.
@@ -64,15 +66,16 @@ public final class NettyEchoServer {
 
     /**
      * Runs the server: {@code --port N} (0 for any free port), {@code --host H} (default
-     * 127.0.0.1); {@code --quiet} is accepted for symmetry (this server logs nothing anyway).
+     * 127.0.0.1), {@code --loops N} (default 1); {@code --quiet} is accepted for symmetry (this
+     * server logs nothing anyway).
      */
     public static void main(String[] args) throws InterruptedException {
         ServerArgs options = ServerArgs.parse(args);
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.loops(), NioIoHandler.newFactory());
         EchoHandler echo = new EchoHandler();
         try {
             ServerBootstrap bootstrap = new ServerBootstrap()
-                    .group(group) // the same single thread accepts and serves
+                    .group(group) // one group accepts and serves: the listener's loop serves connections too
                     .channel(NioServerSocketChannel.class)
                     // explicit, though Netty's default is already somaxconn: 50 would drop handshakes in a burst
                     .option(ChannelOption.SO_BACKLOG, BACKLOG)

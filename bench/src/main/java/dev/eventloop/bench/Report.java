@@ -36,6 +36,20 @@ final class Report {
         }
     }
 
+    /** Two servers set side by side where the matrix ran both: {@code server} over {@code baseline}. */
+    record Comparison(ServerKind server, ServerKind baseline) {
+    }
+
+    /**
+     * What a second loop does, shown when the matrix ran a two-loop server: each two-loop server
+     * over its one loop, then the course's server over Netty with two loops and with one.
+     */
+    static final List<Comparison> LOOP_COMPARISONS = List.of(
+            new Comparison(ServerKind.SOLUTIONS_2LOOPS, ServerKind.SOLUTIONS),
+            new Comparison(ServerKind.NETTY_2LOOPS, ServerKind.NETTY),
+            new Comparison(ServerKind.SOLUTIONS_2LOOPS, ServerKind.NETTY_2LOOPS),
+            new Comparison(ServerKind.SOLUTIONS, ServerKind.NETTY));
+
     /**
      * One request at a time on one connection: the loopback round trip bounds every server, so
      * "as fast" means within 5%.
@@ -78,10 +92,14 @@ final class Report {
         Files.writeString(settings.out().resolve("runs.csv"), runsCsv(), StandardCharsets.UTF_8);
     }
 
-    /** The targets and errors, for the console. */
+    /** The targets of the servers and workloads this matrix ran, for the console. */
     String summary() {
+        List<String> lines = targetLines();
+        if (lines.isEmpty()) {
+            return "Targets: none for these servers and workloads\n";
+        }
         StringBuilder sb = new StringBuilder("Targets:\n");
-        for (String line : targetLines()) {
+        for (String line : lines) {
             sb.append("  ").append(line).append('\n');
         }
         return sb.toString();
@@ -89,7 +107,7 @@ final class Report {
 
     private List<String> targetLines() {
         List<String> lines = new ArrayList<>();
-        for (Target t : TARGETS) {
+        for (Target t : targetsRun()) {
             String name = t.server().label() + " / " + t.baseline().label() + " on " + workloadLabel(t.workload());
             String notMeasured = notMeasured(t);
             if (notMeasured != null) {
@@ -100,7 +118,7 @@ final class Report {
             lines.add(String.format(Locale.ROOT, "%s: %.2fx (target %.2fx): %s", name, ratio, t.factor(),
                     t.metBy(ratio) ? "met" : "MISSED"));
         }
-        for (SyscallTarget t : SYSCALL_TARGETS) {
+        for (SyscallTarget t : ceilingsRun()) {
             String name = t.server().label() + " system calls per request on " + workloadLabel(t.workload());
             double calls = syscallsPerRequest(find(t.server(), t.workload()));
             lines.add(Double.isNaN(calls) ? name + ": not counted" : String.format(Locale.ROOT,
@@ -119,9 +137,40 @@ final class Report {
         return a == null || b == null || !a.hasFigures() || !b.hasFigures() ? "not measured" : null;
     }
 
+    /** The targets of the servers and workloads this matrix ran: the others have nothing to say here. */
+    private List<Target> targetsRun() {
+        return TARGETS.stream().filter(t -> ran(t.server()) && ran(t.baseline()) && ran(t.workload())).toList();
+    }
+
+    /** The system-call ceilings of the servers and workloads this matrix ran. */
+    private List<SyscallTarget> ceilingsRun() {
+        return SYSCALL_TARGETS.stream().filter(t -> ran(t.server()) && ran(t.workload())).toList();
+    }
+
+    /** The loop comparisons whose two servers this matrix ran; none unless it ran a two-loop server. */
+    private List<Comparison> loopComparisons() {
+        if (settings.servers().stream().noneMatch(k -> k.oneLoop() != null)) {
+            return List.of();
+        }
+        return LOOP_COMPARISONS.stream().filter(c -> ran(c.server()) && ran(c.baseline())).toList();
+    }
+
+    private boolean ran(ServerKind k) {
+        return settings.servers().contains(k);
+    }
+
+    private boolean ran(String workloadId) {
+        return settings.workloads().stream().anyMatch(w -> w.id().equals(workloadId));
+    }
+
     /** The ratio of two cells' median throughputs: {@code server} over {@code baseline}. */
     static double ratio(Cell server, Cell baseline) {
-        return server.median(RunRecord::rate) / baseline.median(RunRecord::rate);
+        return ratio(server, baseline, RunRecord::rate);
+    }
+
+    /** The ratio of two cells' medians of {@code figure}: {@code server} over {@code baseline}. */
+    static double ratio(Cell server, Cell baseline, ToDoubleFunction<RunRecord> figure) {
+        return server.median(figure) / baseline.median(figure);
     }
 
     /** The median of the runs' system calls per request, or NaN if a run was not counted. */
@@ -187,6 +236,9 @@ final class Report {
                 + " threads: cores busy, the kernel's share of it, and microseconds per request.", measure),
                 c -> String.format(Locale.ROOT, "%.2f cores, %s kernel, %.1f µs/req", c.median(RunRecord::serverCpuSeconds)
                         / measure, kernelShare(c), c.median(r -> r.serverCpuMicrosPerRequest(measure))));
+        section(md, "Load generator CPU", String.format(Locale.ROOT, "The load generator's CPU time in the same window,"
+                + " in cores busy, out of the %d it shares with the server.", MachineInfo.cores()),
+                c -> String.format(Locale.ROOT, "%.2f cores", c.median(RunRecord::clientCpuSeconds) / measure));
         section(md, "System calls per request", String.format(Locale.ROOT, "All of them, then `read`, `write` and `writev`,"
                 + " and waits for readiness, counted by `perf stat` for three quarters of %.1f s of load after the"
                 + " measured window ([how](%s#counting-system-calls)).", settings.count().toMillis() / 1000.0, page),
@@ -197,13 +249,55 @@ final class Report {
                 + " window.", c -> String.format(Locale.ROOT, "%.0f of %d", c.median(RunRecord::connectionsServed),
                 c.workload().connections()));
 
+        List<Comparison> comparisons = loopComparisons();
+        if (!comparisons.isEmpty()) {
+            loopsSection(md, comparisons);
+        }
+        List<Target> targets = targetsRun();
+        List<SyscallTarget> ceilings = ceilingsRun();
+        if (!targets.isEmpty() || !ceilings.isEmpty()) {
+            targetsSection(md, page, measure, targets, ceilings);
+        }
+
+        md.append("## Notes\n\n");
+        for (String note : notes(measure)) {
+            md.append("- ").append(note).append('\n');
+        }
+        return md.toString();
+    }
+
+    /** The two-loop servers against their one loop and against each other: one row per comparison, one column per workload. */
+    private void loopsSection(StringBuilder md, List<Comparison> comparisons) {
+        md.append("## Two loops\n\n");
+        md.append("Ratios of the median runs above, one server over another: requests per second, then p50 and p99"
+                + " latency (below 1x, the first server's batches waited less).\n\n");
+        List<String> header = new ArrayList<>(List.of("ratio"));
+        settings.workloads().forEach(w -> header.add(w.label()));
+        MarkdownTable table = MarkdownTable.of(header);
+        for (Comparison comparison : comparisons) {
+            List<String> row = new ArrayList<>(List.of(comparison.server().label() + " / " + comparison.baseline().label()));
+            for (Workload w : settings.workloads()) {
+                Cell a = find(comparison.server(), w);
+                Cell b = find(comparison.baseline(), w);
+                row.add(!a.hasFigures() || !b.hasFigures() ? "not measured" : String.format(Locale.ROOT,
+                        "%.2fx; p50 %.2fx, p99 %.2fx", ratio(a, b), ratio(a, b, RunRecord::p50Nanos),
+                        ratio(a, b, RunRecord::p99Nanos)));
+            }
+            table.row(row);
+        }
+        md.append(table).append('\n');
+    }
+
+    /** The targets this matrix can judge: throughput ratios, then system-call ceilings. */
+    private void targetsSection(StringBuilder md, String page, double measure, List<Target> targets,
+            List<SyscallTarget> ceilingTargets) {
         md.append("## Targets\n\n");
         md.append("Throughput ratios the course sets for its solution ([one by one](").append(page)
                 .append("#the-targets-one-by-one)); the CPU column divides what the baseline's own CPU spent per"
                 + " request by what the solution's did.\n\n");
         MarkdownTable ratios = MarkdownTable.of("ratio of median throughputs", "measured", "target", "",
                 "server CPU per request, ratio", "system calls per request").leftAligned(3);
-        for (Target t : TARGETS) {
+        for (Target t : targets) {
             String name = t.server().label() + " / " + t.baseline().label() + ", " + workloadLabel(t.workload());
             String notMeasured = notMeasured(t);
             if (notMeasured != null) {
@@ -218,21 +312,19 @@ final class Report {
                     t.metBy(ratio) ? "met" : "**missed**", String.format(Locale.ROOT, "%.1fx", cpuRatio),
                     calls(syscallsPerRequest(a)) + " against " + calls(syscallsPerRequest(b)));
         }
-        md.append(ratios).append('\n');
+        if (!targets.isEmpty()) {
+            md.append(ratios).append('\n');
+        }
         MarkdownTable ceilings = MarkdownTable.of("system calls per request", "measured", "target", "").leftAligned(3);
-        for (SyscallTarget t : SYSCALL_TARGETS) {
+        for (SyscallTarget t : ceilingTargets) {
             double calls = syscallsPerRequest(find(t.server(), t.workload()));
             ceilings.row(t.server().label() + ", " + workloadLabel(t.workload()), calls(calls),
                     String.format(Locale.ROOT, "at most %.2f", t.max()),
                     Double.isNaN(calls) ? "not counted" : t.metBy(calls) ? "met" : "**missed**");
         }
-        md.append(ceilings).append('\n');
-
-        md.append("## Notes\n\n");
-        for (String note : notes(measure)) {
-            md.append("- ").append(note).append('\n');
+        if (!ceilingTargets.isEmpty()) {
+            md.append(ceilings).append('\n');
         }
-        return md.toString();
     }
 
     /** A section: its title, what its figures are, and a table of them, one row per server, one column per workload. */

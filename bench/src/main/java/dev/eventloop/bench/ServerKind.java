@@ -23,8 +23,16 @@ public enum ServerKind {
     /** The same server with 64 KiB read and write buffers: what the book's fixed buffers cost. */
     SOLUTIONS_64K("solutions-64k", "solutions, 64 KiB buffers", dev.eventloop.exercises.Server.class.getName(),
             "--rbuf", "65536", "--wbuf", "65536"),
+    /**
+     * The solutions on two event loops, each on its own thread ({@code --loops 2}, exercise 5): the
+     * first accepts and hands the connections to both loops in turn.
+     */
+    SOLUTIONS_2LOOPS("solutions-2loops", "solutions, 2 loops", dev.eventloop.exercises.Server.class.getName(),
+            "--loops", "2"),
     /** Netty 4.2, one event loop thread on NIO: what a Java developer would reach for. */
     NETTY("netty", "Netty NIO 1 loop", NettyEchoServer.class.getName()),
+    /** The same Netty server with an event loop group of two NIO loops, which share the connections. */
+    NETTY_2LOOPS("netty-2loops", "Netty NIO 2 loops", NettyEchoServer.class.getName(), "--loops", "2"),
     /** A virtual thread per connection running blocking code (JDK 21 and newer). */
     VIRTUAL_THREADS("virtual", "virtual threads", VirtualThreadEchoServer.class.getName());
 
@@ -66,7 +74,20 @@ public enum ServerKind {
      * idle connections are meant to stay for the whole of it.
      */
     public boolean timesOutIdleConnections() {
-        return this == SOLUTIONS || this == SOLUTIONS_64K;
+        return mainClass.equals(SOLUTIONS.mainClass); // the solutions' server, whatever its other options
+    }
+
+    /**
+     * The one-loop server that this kind runs on more loops ({@link #SOLUTIONS} for
+     * {@link #SOLUTIONS_2LOOPS}, {@link #NETTY} for {@link #NETTY_2LOOPS}), or {@code null} for a
+     * kind that is not such a variant.
+     */
+    public ServerKind oneLoop() {
+        return switch (this) {
+            case SOLUTIONS_2LOOPS -> SOLUTIONS;
+            case NETTY_2LOOPS -> NETTY;
+            default -> null;
+        };
     }
 
     /**
@@ -105,5 +126,13 @@ public enum ServerKind {
     /** Every kind, in report order. */
     public static List<ServerKind> all() {
         return List.of(values());
+    }
+
+    /**
+     * The kinds the matrix and the fairness runner compare unless told otherwise: every kind but
+     * the two-loop ones, which run when named ({@code --servers}).
+     */
+    public static List<ServerKind> standard() {
+        return Arrays.stream(values()).filter(k -> k.oneLoop() == null).toList();
     }
 }

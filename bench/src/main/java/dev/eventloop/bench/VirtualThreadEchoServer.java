@@ -125,11 +125,15 @@ public final class VirtualThreadEchoServer {
 
     /**
      * Runs the server: {@code --port N} (0 for any free port), {@code --host H} (default
-     * 127.0.0.1), {@code --quiet} (accepted; nothing is logged per request). Exits with status 2 on
-     * a JDK without virtual threads.
+     * 127.0.0.1), {@code --quiet} (accepted; nothing is logged per request); {@code --loops} other
+     * than 1 is refused, since it has no event loops. Exits with status 2 on a JDK without virtual
+     * threads.
      */
     public static void main(String[] args) throws IOException {
         ServerArgs options = ServerArgs.parse(args);
+        if (options.loops() != 1) {
+            throw new IllegalArgumentException("--loops: a thread per connection has no event loops");
+        }
         if (!available()) {
             System.err.println("virtual threads need JDK 21 or newer; this is JDK " + Runtime.version());
             System.exit(2);

@@ -8,11 +8,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The benchmark is not a test; this only proves its machinery works: one server started in its
- * own JVM, one second of pipelined load with a few idle connections, every byte checked; and a
- * small burst of connections opened at once.
+ * own JVM, one second of pipelined load with a few idle connections, every byte checked; the
+ * two-loop servers, each loop serving its share; and a small burst of connections opened at once.
  */
 class SmokeTest {
     @Test
@@ -43,6 +45,31 @@ class SmokeTest {
             assertThat(result.latency().getTotalCount()).isPositive();
             assertThat(windows).hasValue(2);
             assertThat(server.cpuTime()).isPositive();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"SOLUTIONS_2LOOPS", "NETTY_2LOOPS"})
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aTwoLoopServerServesEveryConnection(ServerKind kind) throws Exception {
+        // the connections go to the two loops in turn: a loop that served nothing would leave two waiting
+        Workload small = new Workload("smoke", 4, 8, 32, 0);
+        try (ServerProcess server = ServerProcess.start(kind)) {
+            LoadGenerator.Config config = new LoadGenerator.Config(new InetSocketAddress("127.0.0.1", server.port()),
+                    small, Duration.ofMillis(200), Duration.ofMillis(500), Duration.ZERO, Duration.ofSeconds(5), 1);
+
+            LoadGenerator.Result result = LoadGenerator.run(config, new LoadGenerator.Listener() {
+                @Override
+                public void measureStarted() {
+                }
+
+                @Override
+                public void measureEnded() {
+                }
+            });
+
+            assertThat(result.connectionsServed()).isEqualTo(4);
+            assertThat(result.rate()).isPositive();
         }
     }
 
