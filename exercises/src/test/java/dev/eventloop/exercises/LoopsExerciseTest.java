@@ -14,9 +14,9 @@ import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -244,13 +244,13 @@ class LoopsExerciseTest {
         assertThat(alive).as(Exercise.LOOPS.notDone(String.format("close() returned, and the threads of %d loops still"
                 + " ran 10 s later: %s. close() stops every loop, and waits until each has closed its connections.",
                 alive.size(), alive))).isEmpty();
-        Map<String, Long> open = new HashMap<>();
+        Map<String, Long> open = new TreeMap<>();
         for (int i = 0; i < loops.size(); i++) {
             open.put("loop " + (i + 1) + ": connections", loops.get(i).openChannels());
             open.put("loop " + (i + 1) + ": pollers", loops.get(i).openPollers());
         }
         assertThat(open.values().stream().mapToLong(Long::longValue).sum()).as(Exercise.LOOPS.notDone(
-                "After close(), descriptors of the server were still open: " + new java.util.TreeMap<>(open)
+                "After close(), descriptors of the server were still open: " + open
                         + ". Each loop closes its connections and its poller as it stops.")).isZero();
         try (ServerSocketChannel again = ServerSocketChannel.open()) {
             again.bind(new InetSocketAddress("127.0.0.1", port)); // the listener is closed: its port is free
