@@ -314,6 +314,8 @@ class LoopsExerciseTest {
                 assertThatBytes(Wire.receive(sockets.get(i))).as("the answer to hello %d", i)
                         .isEqualTo(bytes("hello " + i));
             } catch (SocketTimeoutException e) {
+                // a loop whose table another thread changed may have died of it: that is the cause to report
+                assertNoCallFromAnotherThread(running.server.statsOfEveryLoop());
                 throw new AssertionError(Exercise.LOOPS.notDone(String.format("%d clients connected and sent one request"
                         + " each. A client got no answer within %d s (client %d): its connection went to a loop that"
                         + " does not serve it. A loop serves the connections handed to it once its thread runs, and"
