@@ -16,7 +16,7 @@ final class Exercises {
 
     private static final Pattern CONSTANT = Pattern.compile("\\bpublic static final String (\\w+) = \"([^\"]+)\";");
     private static final Pattern ENTRY = Pattern.compile(
-            "\\b([A-Z_]+)\\(\\s*(\\d+),\\s*Tags\\.(\\w+),\\s*\"([^\"]+)\",\\s*\"([^\"]+)\"\\s*\\)");
+            "\\b([A-Z_]+)\\(\\s*(\\d+),\\s*Tags\\.(\\w+),\\s*\"([^\"]+)\",\\s*\"([^\"]+)\",\\s*\"[^\"]+\"\\s*\\)");
 
     /** One exercise. {@code docs} is relative to the repository root. */
     record Exercise(String name, int number, String tag, String title, String docs) {

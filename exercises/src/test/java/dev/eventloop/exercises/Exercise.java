@@ -10,15 +10,16 @@ import java.util.Optional;
  */
 public enum Exercise {
     /** Keep the interest set between waits. */
-    EPOLL(1, Tags.EPOLL, "epoll instead of poll", "docs/exercises/01-epoll.md"),
+    EPOLL(1, Tags.EPOLL, "epoll instead of poll", "docs/exercises/01-epoll.md", "Server.java"),
     /** Compact the read buffer only when a read needs the room. */
-    DEFERRED_MEMMOVE(2, Tags.DEFERRED_MEMMOVE, "memmove only before read", "docs/exercises/02-deferred-memmove.md"),
+    DEFERRED_MEMMOVE(2, Tags.DEFERRED_MEMMOVE, "memmove only before read", "docs/exercises/02-deferred-memmove.md",
+            "Server.java and Conn.java"),
     /** Answer every buffered request before one write flushes them all. */
-    BATCHED_WRITES(3, Tags.BATCHED_WRITES, "batched writes", "docs/exercises/03-batched-writes.md"),
+    BATCHED_WRITES(3, Tags.BATCHED_WRITES, "batched writes", "docs/exercises/03-batched-writes.md", "Server.java"),
     /** Optional, after the book's three: close idle connections, with the wait's timeout as the timer. */
-    IDLE_TIMEOUT(4, Tags.IDLE_TIMEOUT, "idle timeouts (optional)", "docs/exercises/04-idle-timeout.md"),
+    IDLE_TIMEOUT(4, Tags.IDLE_TIMEOUT, "idle timeouts (optional)", "docs/exercises/04-idle-timeout.md", "Server.java"),
     /** Optional, going further: a loop per core, and work handed to a loop through its task queue. */
-    LOOPS(5, Tags.LOOPS, "a loop per core (optional)", "docs/exercises/05-loops.md");
+    LOOPS(5, Tags.LOOPS, "a loop per core (optional)", "docs/exercises/05-loops.md", "Server.java and Loops.java");
 
     /** The JUnit tags, as constants so that {@code @Tag} can use them. */
     public static final class Tags {
@@ -41,12 +42,15 @@ public enum Exercise {
     private final String tag;
     private final String title;
     private final String docs;
+    /** The sources that hold its regions, as its failure messages name them. */
+    private final String files;
 
-    Exercise(int number, String tag, String title, String docs) {
+    Exercise(int number, String tag, String title, String docs, String files) {
         this.number = number;
         this.tag = tag;
         this.title = title;
         this.docs = docs;
+        this.files = files;
     }
 
     /** 1 to 5. */
@@ -87,7 +91,6 @@ public enum Exercise {
                         + "Where: %s, the regions marked \"EXERCISE %d (%s)\".%n"
                         + "Read:  %s (hints open one at a time).%n"
                         + "Run just this exercise: ./mvnw test -pl exercises -Dgroups=%s%n",
-                number, title, measured, this == LOOPS ? "Server.java and Loops.java" : "Server.java", number, tag, docs,
-                tag);
+                number, title, measured, files, number, tag, docs, tag);
     }
 }
